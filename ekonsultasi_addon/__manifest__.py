@@ -1,0 +1,46 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "E-Konsultasi Pemerintah Daerah",
+    "summary": "Layanan e-konsultasi pemda: konsulti bertanya lewat portal, "
+    "konsultan menjawab dalam 3 hari kerja",
+    "version": "18.0.1.0.0",
+    "license": "AGPL-3",
+    "category": "Services/Helpdesk",
+    "author": "ekonsultasi contributors",
+    "website": "https://github.com/ekonsultasi/ekonsultasi",
+    "development_status": "Alpha",
+    "depends": ["helpdesk_mgmt", "portal", "mail", "resource"],
+    "external_dependencies": {"python": []},
+    "data": [
+        "security/ekonsultasi_security.xml",
+        "security/ir.model.access.csv",
+        "data/helpdesk_ticket_stage_data.xml",
+        "views/ekonsultasi_perangkat_daerah_views.xml",
+        "views/ekonsultasi_kecamatan_views.xml",
+        "views/ekonsultasi_desa_views.xml",
+        "views/helpdesk_ticket_category_views.xml",
+        "views/helpdesk_ticket_team_views.xml",
+        "views/helpdesk_ticket_stage_views.xml",
+        "views/helpdesk_ticket_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/ekonsultasi_menu.xml",
+        "views/helpdesk_ticket_templates.xml",
+    ],
+    "demo": [
+        "demo/res_company_demo.xml",
+        "demo/ekonsultasi_region_demo.xml",
+        "demo/ekonsultasi_perangkat_daerah_demo.xml",
+        "demo/res_users_demo.xml",
+        "demo/helpdesk_ticket_team_demo.xml",
+        "demo/helpdesk_ticket_category_demo.xml",
+        "demo/helpdesk_ticket_demo.xml",
+    ],
+    "assets": {
+        "web.assets_frontend": [
+            "ekonsultasi_addon/static/src/js/portal_consultation.esm.js",
+        ],
+    },
+    "application": True,
+    "installable": True,
+}

@@ -1,0 +1,212 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import os
+from urllib.parse import urlencode
+
+from odoo import http
+from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.http import request
+from odoo.tools import plaintext2html
+
+from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
+
+TITLE_MAX_LENGTH = 200
+
+
+class EkonsultasiTicketController(HelpdeskTicketController):
+    """The konsulti's side of Pasal 11 and 13 in the portal."""
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    def _ekonsultasi_own_ticket(self, ticket_id):
+        """The consultation ``ticket_id`` in sudo, once the current user is
+        known to be allowed to read it (his own, for a konsulti)."""
+        ticket = request.env["helpdesk.ticket"].browse(int(ticket_id or 0)).exists()
+        if not ticket:
+            raise MissingError(request.env._("This consultation does not exist."))
+        ticket.check_access("read")
+        # sudo: the ownership check just passed; the konsulti has no write
+        # right on consultations, the flow methods change them for him.
+        return ticket.sudo()
+
+    def _ekonsultasi_topics(self):
+        """Topics (leaf categories with a konsultan team) offered in the portal."""
+        company = request.env.company
+        categories = (
+            request.env["helpdesk.ticket.category"]
+            .with_company(company)
+            .search(
+                [
+                    ("show_in_portal", "=", True),
+                    ("parent_id", "!=", False),
+                    ("perangkat_daerah_id", "!=", False),
+                    ("company_id", "in", [company.id, False]),
+                ]
+            )
+        )
+        routing = categories._get_routing_team()
+        return categories.filtered(lambda c: routing.get(c.id))
+
+    def _ekonsultasi_form_values(self, errors=None, **kw):
+        topics = self._ekonsultasi_topics()
+        company = request.env.company
+        return {
+            "page_name": "ticket",
+            "topics": topics,
+            "agencies": topics.perangkat_daerah_id.sorted(lambda a: (a.sequence, a.name)),
+            "errors": errors or [],
+            "form": kw,
+            "max_size_mb": company.ekonsultasi_attachment_max_size,
+            "allowed_types": ", ".join(sorted(company._ekonsultasi_allowed_extensions())),
+            "allowed_accept": ",".join(
+                f".{ext}" for ext in sorted(company._ekonsultasi_allowed_extensions())
+            ),
+        }
+
+    def _ekonsultasi_read_files(self, company):
+        """Read the uploaded files, refusing any that break the limits set by
+        the administrator. Returns ``(files, errors)``."""
+        _ = request.env._
+        allowed = company._ekonsultasi_allowed_extensions()
+        max_bytes = company.ekonsultasi_attachment_max_size * 1024 * 1024
+        files, errors = [], []
+        for upload in request.httprequest.files.getlist("attachment"):
+            if not upload.filename:
+                continue
+            ext = os.path.splitext(upload.filename)[1].lower().lstrip(".")
+            if ext not in allowed:
+                errors.append(
+                    _(
+                        "The file %(name)s is of a type that cannot be attached. "
+                        "Allowed types: %(types)s.",
+                        name=upload.filename,
+                        types=", ".join(sorted(allowed)),
+                    )
+                )
+                continue
+            data = upload.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                errors.append(
+                    _(
+                        "The file %(name)s is larger than %(size)s MB.",
+                        name=upload.filename,
+                        size=company.ekonsultasi_attachment_max_size,
+                    )
+                )
+                continue
+            files.append((upload.filename, data))
+        return files, errors
+
+    # ------------------------------------------------------------------
+    # Routes
+    # ------------------------------------------------------------------
+
+    @http.route("/new/ticket", type="http", auth="user", website=True)
+    def create_new_ticket(self, **kw):
+        return request.render(
+            "ekonsultasi_addon.portal_create_consultation",
+            self._ekonsultasi_form_values(**kw),
+        )
+
+    @http.route("/submitted/ticket", type="http", auth="user", website=True, csrf=True)
+    def submit_ticket(self, **kw):
+        _ = request.env._
+        if request.httprequest.method != "POST":
+            return request.redirect("/new/ticket")
+        errors = []
+        topics = self._ekonsultasi_topics()
+        topic_id = kw.get("category") or ""
+        topic = topics.filtered(lambda c: str(c.id) == topic_id)
+        if not topic:
+            errors.append(_("Choose the perangkat daerah and the topic of your problem."))
+        elif kw.get("perangkat_daerah") and str(topic.perangkat_daerah_id.id) != kw[
+            "perangkat_daerah"
+        ]:
+            errors.append(_("The topic does not belong to the chosen perangkat daerah."))
+        title = (kw.get("subject") or "").strip()
+        if not title:
+            errors.append(_("Write a short title for your problem."))
+        elif len(title) > TITLE_MAX_LENGTH:
+            errors.append(
+                _("The title is too long (at most %(max)s characters).", max=TITLE_MAX_LENGTH)
+            )
+        description = (kw.get("description") or "").strip()
+        if not description:
+            errors.append(_("Describe your problem."))
+        company = topic.company_id or request.env.company
+        files, file_errors = self._ekonsultasi_read_files(company)
+        errors += file_errors
+        if errors:
+            values = self._ekonsultasi_form_values(errors=errors, **kw)
+            return request.render("ekonsultasi_addon.portal_create_consultation", values)
+        partner = request.env.user.partner_id
+        # sudo: konsulti are portal users without create rights on
+        # consultations; every value below is checked or set by this route.
+        ticket = (
+            request.env["helpdesk.ticket"]
+            .sudo()
+            .create(
+                {
+                    "company_id": company.id,
+                    "category_id": topic.id,
+                    "name": title,
+                    "description": plaintext2html(description),
+                    "channel_id": request.env.ref(
+                        "helpdesk_mgmt.helpdesk_ticket_channel_web"
+                    ).id,
+                    "partner_id": partner.id,
+                    "partner_name": partner.name,
+                    "partner_email": partner.email,
+                }
+            )
+        )
+        if files:
+            request.env["ir.attachment"].sudo().create(
+                [
+                    {
+                        "name": name,
+                        "datas": base64.b64encode(data),
+                        "res_model": "helpdesk.ticket",
+                        "res_id": ticket.id,
+                    }
+                    for name, data in files
+                ]
+            )
+        return request.redirect(f"/my/ticket/{ticket.id}")
+
+    @http.route("/ticket/close", type="http", auth="user", methods=["POST"], csrf=True)
+    def support_ticket_close(self, **kw):
+        """Close one's own consultation (replaces helpdesk_mgmt's route, which
+        looks the ticket up in sudo without checking who owns it)."""
+        try:
+            ticket = self._ekonsultasi_own_ticket(kw.get("ticket_id"))
+        except (AccessError, MissingError, ValueError):
+            return request.redirect("/my")
+        ticket.action_close_consultation()
+        return request.redirect(f"/my/ticket/{ticket.id}")
+
+    @http.route(
+        "/my/ticket/<int:ticket_id>/resubmit",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+        csrf=True,
+    )
+    def resubmit_ticket(self, ticket_id, reason=None, **kw):
+        """Pasal 13: submit the problem again with the reason."""
+        try:
+            ticket = self._ekonsultasi_own_ticket(ticket_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if ticket.partner_id != request.env.user.partner_id:
+            return request.redirect("/my")
+        try:
+            ticket.action_resubmit(reason)
+        except UserError as error:
+            return request.redirect(
+                f"/my/ticket/{ticket.id}?{urlencode({'error': error.args[0]})}"
+            )
+        return request.redirect(f"/my/ticket/{ticket.id}")

@@ -1,0 +1,37 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class HelpdeskTicketTeam(models.Model):
+    """A team of konsultan of a perangkat daerah or of one of its bidang."""
+
+    _inherit = "helpdesk.ticket.team"
+
+    perangkat_daerah_id = fields.Many2one(
+        comodel_name="ekonsultasi.perangkat.daerah",
+        string="Perangkat daerah",
+        index=True,
+        help="The agency whose konsultan form this team.",
+    )
+
+    @api.constrains("user_ids")
+    def _check_members_are_konsultan(self):
+        group = self.env.ref("ekonsultasi_addon.group_ekonsultasi_konsultan")
+        for team in self:
+            outsiders = team.user_ids.filtered(lambda u: group not in u.groups_id)
+            if outsiders:
+                raise ValidationError(
+                    self.env._(
+                        "Only konsultan can be members of the team %(team)s; "
+                        "give these users the Konsultan role first: %(users)s.",
+                        team=team.display_name,
+                        users=", ".join(outsiders.mapped("name")),
+                    )
+                )
+
+    def _get_konsultan_members(self):
+        """Members who can receive consultations: active konsultan."""
+        self.ensure_one()
+        group = self.env.ref("ekonsultasi_addon.group_ekonsultasi_konsultan")
+        return self.user_ids.filtered(lambda u: u.active and group in u.groups_id)

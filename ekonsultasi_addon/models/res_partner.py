@@ -1,0 +1,157 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..lib import nip as nip_lib
+
+KONSULTI_ORIGINS = [
+    ("perangkat_daerah", "Perangkat daerah (ASN)"),
+    ("desa", "Village government (wali nagari/perangkat nagari)"),
+]
+JENIS_JABATAN = [
+    ("jpt", "Pimpinan tinggi (JPT)"),
+    ("administrator", "Administrator"),
+    ("pengawas", "Pengawas"),
+    ("fungsional", "Fungsional"),
+    ("pelaksana", "Pelaksana"),
+]
+JENJANG_FUNGSIONAL = [
+    ("ahli_pertama", "Ahli pertama"),
+    ("ahli_muda", "Ahli muda"),
+    ("ahli_madya", "Ahli madya"),
+    ("ahli_utama", "Ahli utama"),
+    ("pemula", "Pemula"),
+    ("terampil", "Terampil"),
+    ("mahir", "Mahir"),
+    ("penyelia", "Penyelia"),
+]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    konsulti_origin = fields.Selection(
+        selection=KONSULTI_ORIGINS,
+        string="Konsulti from",
+        help="Where this person works: an agency of the pemda (ASN) or a "
+        "village government (Pasal 1 angka 13).",
+    )
+    asn_type = fields.Selection(
+        selection=[("pns", "PNS"), ("pppk", "PPPK")],
+        string="ASN status",
+    )
+    nip = fields.Char(
+        string="NIP",
+        index=True,
+        copy=False,
+        help="18-digit Nomor Induk Pegawai (or NI PPPK) of an ASN.",
+    )
+    nik = fields.Char(
+        string="NIK",
+        copy=False,
+        help="16-digit Nomor Induk Kependudukan, for village officials who "
+        "have no NIP.",
+    )
+    jabatan_name = fields.Char(string="Position (jabatan)")
+    jenis_jabatan = fields.Selection(
+        selection=JENIS_JABATAN,
+        string="Kind of position",
+        help="Kind of position under UU 20/2023. Old eselon III is administrator.",
+    )
+    jenjang_fungsional = fields.Selection(
+        selection=JENJANG_FUNGSIONAL,
+        string="Functional grade",
+    )
+    perangkat_daerah_id = fields.Many2one(
+        comodel_name="ekonsultasi.perangkat.daerah",
+        string="Perangkat daerah",
+        index=True,
+        help="The agency this ASN works for.",
+    )
+    desa_id = fields.Many2one(
+        comodel_name="ekonsultasi.desa",
+        string="Village",
+        index=True,
+        help="The village whose government this person belongs to.",
+    )
+    is_konsultan_candidate = fields.Boolean(
+        string="May be konsultan",
+        compute="_compute_is_konsultan_candidate",
+        store=True,
+        help="Pasal 8 ayat (2): only pejabat administrator and pejabat "
+        "fungsional ahli madya may be given a konsultan account.",
+    )
+
+    _sql_constraints = [
+        ("nip_uniq", "unique(nip)", "Another person already has this NIP."),
+    ]
+
+    @api.depends("jenis_jabatan", "jenjang_fungsional")
+    def _compute_is_konsultan_candidate(self):
+        for partner in self:
+            partner.is_konsultan_candidate = partner.jenis_jabatan == "administrator" or (
+                partner.jenis_jabatan == "fungsional"
+                and partner.jenjang_fungsional == "ahli_madya"
+            )
+
+    @api.constrains("nip", "asn_type")
+    def _check_nip(self):
+        messages = self._nip_messages()
+        for partner in self.filtered("nip"):
+            kind = nip_lib.NIP_PPPK if partner.asn_type == "pppk" else nip_lib.NIP_PNS
+            error = nip_lib.check_nip(partner.nip, kind)
+            if error:
+                raise ValidationError(
+                    self.env._(
+                        "The NIP %(nip)s of %(name)s is not valid: %(reason)s",
+                        nip=partner.nip,
+                        name=partner.name,
+                        reason=messages[error],
+                    )
+                )
+
+    @api.constrains("nik")
+    def _check_nik(self):
+        messages = self._nip_messages()
+        for partner in self.filtered("nik"):
+            error = nip_lib.check_nik(partner.nik)
+            if error:
+                raise ValidationError(
+                    self.env._(
+                        "The NIK %(nik)s of %(name)s is not valid: %(reason)s",
+                        nik=partner.nik,
+                        name=partner.name,
+                        reason=messages[error],
+                    )
+                )
+
+    @api.constrains("jenis_jabatan", "jenjang_fungsional")
+    def _check_konsultan_still_eligible(self):
+        users = self.with_context(active_test=False).user_ids
+        users._check_konsultan_eligibility()
+
+    def _nip_messages(self):
+        # The same sentences as lib.nip.MESSAGES, here so that they are
+        # exported for translation.
+        _ = self.env._
+        return {
+            "nip_length": _("A NIP has exactly 18 digits."),
+            "nip_digits": _("A NIP contains digits only."),
+            "nip_birth_date": _(
+                "Digits 1-8 of a NIP must be a valid birth date (YYYYMMDD)."
+            ),
+            "nip_appointment": _(
+                "Digits 9-14 of a NIP must be the year and month of appointment "
+                "(YYYYMM), after the birth date."
+            ),
+            "nip_appointment_year": _(
+                "Digits 9-12 of an NI PPPK must be the year of appointment, after "
+                "the birth date."
+            ),
+            "nip_sex": _("Digit 15 of a NIP must be 1 (male) or 2 (female)."),
+            "nik_length": _("A NIK has exactly 16 digits."),
+            "nik_digits": _("A NIK contains digits only."),
+            "nik_birth_date": _(
+                "Digits 7-12 of a NIK must be a valid birth date (DDMMYY)."
+            ),
+        }

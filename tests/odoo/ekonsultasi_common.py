@@ -1,0 +1,152 @@
+"""Shared data of the Odoo tests: a small kabupaten with two agencies, their
+konsultan teams, topics, konsulti of an agency and of a village, the
+Inspektorat and an administrator (built once per class, as OCA
+helpdesk_mgmt's tests/common.py does)."""
+
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+KONSULTAN = "ekonsultasi_addon.group_ekonsultasi_konsultan"
+KONSULTI = "ekonsultasi_addon.group_ekonsultasi_konsulti"
+INSPEKTORAT = "ekonsultasi_addon.group_ekonsultasi_inspektorat"
+ADMIN = "ekonsultasi_addon.group_ekonsultasi_admin"
+
+
+class EkonsultasiDataMixin:
+    @classmethod
+    def setup_ekonsultasi_data(cls):
+        env = cls.env
+        cls.company = env.company
+        cls.Ticket = env["helpdesk.ticket"]
+        cls.agency_insp = env["ekonsultasi.perangkat.daerah"].create(
+            {"name": "Inspektorat Daerah", "short_name": "INSP", "code": "T-INSP"}
+        )
+        cls.agency_bkad = env["ekonsultasi.perangkat.daerah"].create(
+            {"name": "Badan Keuangan dan Aset Daerah", "short_name": "BKAD", "code": "T-BKAD"}
+        )
+        cls.kecamatan = env["ekonsultasi.kecamatan"].create(
+            {"name": "Kamang Baru", "code": "T-13.03.04"}
+        )
+        cls.desa = env["ekonsultasi.desa"].create(
+            {"name": "Kamang", "code": "T-13.03.04.2001", "kecamatan_id": cls.kecamatan.id}
+        )
+
+        def konsultan(login, name, **profile):
+            return new_test_user(
+                env,
+                login=login,
+                name=name,
+                groups=f"base.group_user,{KONSULTAN}",
+                **profile,
+            )
+
+        cls.konsultan_1 = konsultan(
+            "konsultan1",
+            "Drs. Afrizal, M.Si.",
+            jenis_jabatan="administrator",
+            nip="197501012000031001",
+        )
+        cls.konsultan_2 = konsultan(
+            "konsultan2",
+            "Yusnita, S.E., M.Ak.",
+            jenis_jabatan="fungsional",
+            jenjang_fungsional="ahli_madya",
+            nip="197803152003122002",
+        )
+        cls.konsultan_bkad = konsultan(
+            "konsultanbkad", "Hendri Saputra, S.E.", jenis_jabatan="administrator"
+        )
+        cls.inspektur = new_test_user(
+            env,
+            login="inspektur",
+            name="Ir. Darius Darwis, M.M.",
+            groups=f"base.group_user,{INSPEKTORAT}",
+            jenis_jabatan="jpt",
+        )
+        cls.administrator = new_test_user(
+            env,
+            login="adminkominfo",
+            name="Rahmat Hidayat, S.Kom.",
+            groups=f"base.group_user,{ADMIN}",
+        )
+        cls.konsulti = new_test_user(
+            env,
+            login="konsulti",
+            name="Siti Rahmah, S.Pd.",
+            groups=KONSULTI,
+            konsulti_origin="perangkat_daerah",
+            perangkat_daerah_id=cls.agency_bkad.id,
+            nip="199002202015032001",
+        )
+        cls.konsulti_nagari = new_test_user(
+            env,
+            login="nagari",
+            name="Zulkifli",
+            groups=KONSULTI,
+            konsulti_origin="desa",
+            desa_id=cls.desa.id,
+            nik="1303012505850001",
+        )
+        cls.konsulti_other = new_test_user(
+            env, login="konsulti2", name="Budi Santoso", groups=KONSULTI
+        )
+        cls.team_insp = env["helpdesk.ticket.team"].create(
+            {
+                "name": "Tim Konsultan Inspektorat",
+                "perangkat_daerah_id": cls.agency_insp.id,
+                "user_ids": [Command.set((cls.konsultan_1 | cls.konsultan_2).ids)],
+            }
+        )
+        cls.team_bkad = env["helpdesk.ticket.team"].create(
+            {
+                "name": "Tim Konsultan BKAD",
+                "perangkat_daerah_id": cls.agency_bkad.id,
+                "user_ids": [Command.set(cls.konsultan_bkad.ids)],
+            }
+        )
+        Category = env["helpdesk.ticket.category"]
+        cls.cat_insp = Category.create(
+            {
+                "name": "Inspektorat",
+                "perangkat_daerah_id": cls.agency_insp.id,
+                "team_id": cls.team_insp.id,
+            }
+        )
+        cls.topic_tlhp = Category.create(
+            {"name": "Tindak lanjut hasil pemeriksaan", "parent_id": cls.cat_insp.id}
+        )
+        cls.cat_bkad = Category.create(
+            {
+                "name": "BKAD",
+                "perangkat_daerah_id": cls.agency_bkad.id,
+                "team_id": cls.team_bkad.id,
+            }
+        )
+        cls.topic_aset = Category.create(
+            {"name": "Pengelolaan aset daerah", "parent_id": cls.cat_bkad.id}
+        )
+
+    @classmethod
+    def consult(cls, partner, category=None, name="Pertanyaan", **values):
+        """Create a consultation as the portal does (in sudo)."""
+        vals = {
+            "name": name,
+            "description": "<p>Mohon penjelasan.</p>",
+            "partner_id": partner.id,
+            "category_id": (category or cls.topic_tlhp).id,
+        }
+        vals.update(values)
+        return cls.env["helpdesk.ticket"].sudo().create(vals)
+
+    @staticmethod
+    def answer(ticket, user, body="Jawaban konsultan.", **kwargs):
+        kwargs.setdefault("message_type", "comment")
+        kwargs.setdefault("subtype_xmlid", "mail.mt_comment")
+        return ticket.with_user(user).message_post(body=body, **kwargs)
+
+
+class EkonsultasiCase(EkonsultasiDataMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_ekonsultasi_data()

@@ -1,0 +1,267 @@
+"""The flow of Pasal 11 to 13: a konsulti sends a problem in a category, it
+reaches the konsultan team of that category, a konsultan answers, the konsulti
+closes it or submits it again."""
+
+import datetime
+
+from ekonsultasi_common import EkonsultasiCase
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+
+@tagged("post_install", "-at_install", "ekonsultasi")
+class TestConsultationFlow(EkonsultasiCase):
+    def test_new_consultation_routed_to_team_of_category(self):
+        """Pasal 11 (2)-(4) and 12 (2): category -> team of that agency."""
+        ticket = self.consult(self.konsulti.partner_id, self.topic_aset)
+        self.assertEqual(ticket.team_id, self.team_bkad)
+        self.assertEqual(ticket.perangkat_daerah_id, self.agency_bkad)
+        self.assertEqual(ticket.user_id, self.konsultan_bkad)
+        self.assertEqual(ticket.ekonsultasi_state, "new")
+        self.assertEqual(ticket.round_number, 1)
+        self.assertEqual(len(ticket.round_ids), 1)
+        self.assertFalse(ticket.answer_date)
+        self.assertIn(self.konsulti.partner_id, ticket.message_partner_ids)
+        # the konsultan follows it, so he hears of the konsulti's messages
+        self.assertIn(self.konsultan_bkad.partner_id, ticket.message_partner_ids)
+
+    def test_origin_of_konsulti(self):
+        asn = self.consult(self.konsulti.partner_id)
+        self.assertEqual(asn.konsulti_origin, "perangkat_daerah")
+        self.assertEqual(asn.origin_perangkat_daerah_id, self.agency_bkad)
+        village = self.consult(self.konsulti_nagari.partner_id)
+        self.assertEqual(village.konsulti_origin, "desa")
+        self.assertEqual(village.origin_desa_id, self.desa)
+        self.assertEqual(village.origin_kecamatan_id, self.kecamatan)
+
+    def test_topic_without_team_uses_parent_team(self):
+        sub_topic = self.env["helpdesk.ticket.category"].create(
+            {"name": "Temuan BPK", "parent_id": self.topic_tlhp.id}
+        )
+        ticket = self.consult(self.konsulti.partner_id, sub_topic)
+        self.assertEqual(ticket.team_id, self.team_insp)
+        self.assertEqual(sub_topic.perangkat_daerah_id, self.agency_insp)
+
+    def test_topic_team_overrides_parent_team(self):
+        special = self.env["helpdesk.ticket.category"].create(
+            {
+                "name": "Aset desa",
+                "parent_id": self.cat_insp.id,
+                "team_id": self.team_bkad.id,
+            }
+        )
+        ticket = self.consult(self.konsulti.partner_id, special)
+        self.assertEqual(ticket.team_id, self.team_bkad)
+
+    def test_answer_by_konsultan_records_time_and_moves_stage(self):
+        """Pasal 12 (3): the konsultan's first public message is the answer."""
+        ticket = self.consult(self.konsulti.partner_id)
+        konsultan = ticket.user_id
+        message = self.answer(ticket, konsultan)
+        self.assertEqual(ticket.ekonsultasi_state, "answered")
+        self.assertEqual(ticket.answer_date, message.date)
+        self.assertEqual(ticket.current_round_id.answer_user_id, konsultan)
+        self.assertEqual(ticket.current_round_id.answer_message_id, message)
+        # the konsulti, a follower, is notified of the answer
+        self.assertIn(
+            self.konsulti.partner_id, message.notification_ids.res_partner_id
+        )
+        # a second message does not move the answer time
+        self.answer(ticket, konsultan, body="Tambahan penjelasan.")
+        self.assertEqual(ticket.answer_date, message.date)
+
+    def test_internal_note_is_not_an_answer(self):
+        ticket = self.consult(self.konsulti.partner_id)
+        self.answer(ticket, ticket.user_id, subtype_xmlid="mail.mt_note")
+        self.assertFalse(ticket.answer_date)
+        self.assertEqual(ticket.ekonsultasi_state, "new")
+
+    def test_message_of_konsulti_or_outsider_is_not_an_answer(self):
+        ticket = self.consult(self.konsulti.partner_id)
+        ticket.sudo().message_post(
+            body="Apakah sudah dibaca?",
+            author_id=self.konsulti.partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        ticket.sudo().message_post(
+            body="Saya dari BKAD.",
+            author_id=self.konsultan_bkad.partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.assertFalse(ticket.answer_date)
+
+    def test_team_member_other_than_assignee_can_answer(self):
+        ticket = self.consult(self.konsulti.partner_id)
+        other = (self.konsultan_1 | self.konsultan_2) - ticket.user_id
+        self.answer(ticket, other)
+        self.assertEqual(ticket.current_round_id.answer_user_id, other)
+        self.assertEqual(ticket.ekonsultasi_state, "answered")
+
+    def test_start_processing(self):
+        ticket = self.consult(self.konsulti.partner_id)
+        ticket.with_user(ticket.user_id).action_start_processing()
+        self.assertEqual(ticket.ekonsultasi_state, "progress")
+        self.answer(ticket, ticket.user_id)
+        self.assertEqual(ticket.ekonsultasi_state, "answered")
+
+    def test_resubmission_starts_new_round_and_keeps_history(self):
+        """Pasal 13: a new round, with its own answer, the old one kept."""
+        ticket = self.consult(self.konsulti.partner_id)
+        first = self.answer(ticket, ticket.user_id)
+        ticket.with_user(self.konsulti).sudo().action_resubmit(
+            "Jawaban belum menjelaskan batas waktu tindak lanjut."
+        )
+        self.assertEqual(ticket.ekonsultasi_state, "resubmitted")
+        self.assertEqual(ticket.round_number, 2)
+        self.assertFalse(ticket.answer_date)
+        round_1, round_2 = ticket.round_ids.sorted("number")
+        self.assertEqual(round_1.answer_date, first.date)
+        self.assertIn("batas waktu", round_2.reason)
+        resubmission = ticket.message_ids.filtered(
+            lambda m: "batas waktu" in (m.body or "")
+            and m.author_id == self.konsulti.partner_id
+        )
+        self.assertEqual(len(resubmission), 1)
+        # the konsultan is notified of the new round
+        self.assertIn(ticket.user_id.partner_id, resubmission.notification_ids.res_partner_id)
+        second = self.answer(ticket, ticket.user_id, body="Batasnya 60 hari.")
+        self.assertEqual(ticket.answer_date, second.date)
+        self.assertEqual(round_2.answer_message_id, second)
+        self.assertEqual(round_1.answer_message_id, first)
+        self.assertEqual(ticket.ekonsultasi_state, "answered")
+
+    def test_resubmission_needs_reason_and_answer(self):
+        ticket = self.consult(self.konsulti.partner_id)
+        with self.assertRaisesRegex(UserError, "Only an answered consultation"):
+            ticket.action_resubmit("Belum dijawab")
+        self.answer(ticket, ticket.user_id)
+        with self.assertRaisesRegex(UserError, "explain why"):
+            ticket.action_resubmit("   ")
+        self.assertEqual(ticket.round_number, 1)
+
+    def test_close_consultation(self):
+        ticket = self.consult(self.konsulti.partner_id)
+        self.answer(ticket, ticket.user_id)
+        ticket.sudo().action_close_consultation()
+        self.assertEqual(ticket.ekonsultasi_state, "done")
+        self.assertTrue(ticket.closed)
+        self.assertTrue(ticket.closed_date)
+        with self.assertRaises(UserError):
+            ticket.action_resubmit("Terlambat")
+
+
+@tagged("post_install", "-at_install", "ekonsultasi")
+class TestAssignment(EkonsultasiCase):
+    def _open_load(self, user):
+        return self.Ticket.search_count(
+            [("user_id", "=", user.id), ("stage_id.closed", "=", False)]
+        )
+
+    def test_fewest_open_consultations_wins(self):
+        for _i in range(3):
+            self.consult(self.konsulti.partner_id, user_id=self.konsultan_1.id)
+        ticket = self.consult(self.konsulti.partner_id)
+        self.assertEqual(ticket.user_id, self.konsultan_2)
+
+    def test_batch_spreads_over_team(self):
+        tickets = self.Ticket.sudo().create(
+            [
+                {
+                    "name": f"Konsultasi {i}",
+                    "description": "<p>x</p>",
+                    "partner_id": self.konsulti.partner_id.id,
+                    "category_id": self.topic_tlhp.id,
+                }
+                for i in range(6)
+            ]
+        )
+        counts = {u: len(tickets.filtered(lambda t, u=u: t.user_id == u)) for u in tickets.user_id}
+        self.assertEqual(set(tickets.user_id), {self.konsultan_1, self.konsultan_2})
+        self.assertEqual(sorted(counts.values()), [3, 3])
+
+    def test_tie_goes_to_konsultan_idle_longest(self):
+        old = datetime.datetime(2026, 1, 5, 8, 0)
+        recent = datetime.datetime(2026, 3, 2, 8, 0)
+        closed = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        for user, date in ((self.konsultan_1, recent), (self.konsultan_2, old)):
+            t = self.consult(self.konsulti.partner_id, user_id=user.id)
+            t.write({"stage_id": closed.id})
+            t.flush_recordset()
+            self.env.cr.execute(
+                "UPDATE helpdesk_ticket SET assigned_date = %s WHERE id = %s",
+                (date, t.id),
+            )
+        self.env.invalidate_all()
+        self.assertEqual(self._open_load(self.konsultan_1), 0)
+        self.assertEqual(self._open_load(self.konsultan_2), 0)
+        ticket = self.consult(self.konsulti.partner_id)
+        self.assertEqual(ticket.user_id, self.konsultan_2)
+
+    def test_chosen_konsultan_is_kept(self):
+        ticket = self.consult(self.konsulti.partner_id, user_id=self.konsultan_1.id)
+        self.assertEqual(ticket.user_id, self.konsultan_1)
+        for _i in range(2):
+            self.consult(self.konsulti.partner_id, user_id=self.konsultan_1.id)
+        ticket = self.consult(self.konsulti.partner_id, user_id=self.konsultan_1.id)
+        self.assertEqual(ticket.user_id, self.konsultan_1)
+
+    def test_archived_konsultan_gets_nothing(self):
+        self.konsultan_2.active = False
+        tickets = self.Ticket.sudo().create(
+            [
+                {
+                    "name": f"K{i}",
+                    "description": "<p>x</p>",
+                    "partner_id": self.konsulti.partner_id.id,
+                    "category_id": self.topic_tlhp.id,
+                }
+                for i in range(3)
+            ]
+        )
+        self.assertEqual(tickets.user_id, self.konsultan_1)
+
+    def _queries_to_assign(self, team, count=5):
+        # warm the ormcaches (xml ids, rules) so that only the assignment counts
+        self.Ticket._ekonsultasi_assign([{"team_id": team.id}])
+        vals_list = [{"team_id": team.id} for _i in range(count)]
+        self.env.invalidate_all()
+        self.env.flush_all()
+        before = self.env.cr.sql_log_count
+        self.Ticket._ekonsultasi_assign(vals_list)
+        queries = self.env.cr.sql_log_count - before
+        self.assertTrue(all(v.get("user_id") for v in vals_list))
+        return queries
+
+    def test_assignment_queries_do_not_grow_with_team_size(self):
+        small = self._queries_to_assign(self.team_insp)
+        extra = self.env["res.users"]
+        for i in range(6):
+            extra |= self.env["res.users"].create(
+                {
+                    "name": f"Konsultan {i}",
+                    "login": f"konsultan_extra_{i}",
+                    "jenis_jabatan": "administrator",
+                    "groups_id": [
+                        (
+                            6,
+                            0,
+                            [
+                                self.env.ref("base.group_user").id,
+                                self.env.ref(
+                                    "ekonsultasi_addon.group_ekonsultasi_konsultan"
+                                ).id,
+                            ],
+                        )
+                    ],
+                }
+            )
+        big_team = self.env["helpdesk.ticket.team"].create(
+            {"name": "Tim besar", "user_ids": [(6, 0, (extra | self.konsultan_1).ids)]}
+        )
+        big = self._queries_to_assign(big_team)
+        self.assertEqual(small, big, "assignment must not cost a query per konsultan")
+        # and the same with more consultations in the batch
+        self.assertEqual(self._queries_to_assign(big_team, count=40), big)
