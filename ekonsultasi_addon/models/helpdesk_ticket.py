@@ -198,6 +198,8 @@ class HelpdeskTicket(models.Model):
             idle_since[chosen] = now
 
     def _ekonsultasi_start_first_round(self):
+        """Round 1 of new consultations, and the konsulti as follower. Also
+        used at install for the tickets that existed before."""
         self.env["helpdesk.ticket.round"].sudo().create(
             [
                 # sudo: a konsulti creating his consultation through the
@@ -298,6 +300,13 @@ class HelpdeskTicket(models.Model):
                 )
             )
         return super().message_post(**kwargs)
+
+    def _thread_to_store(self, store, /, *, fields=None, request_list=None):
+        super()._thread_to_store(store, fields=fields, request_list=request_list)
+        if request_list and not self.env.su and self.env.user._is_ekonsultasi_read_only():
+            # the chatter offers no composer to those message_post refuses
+            for ticket in self:
+                store.add(ticket, {"canPostOnReadonly": False}, as_thread=True)
 
     def _message_post_after_hook(self, message, msg_vals):
         result = super()._message_post_after_hook(message, msg_vals)

@@ -198,3 +198,64 @@ class TestPortal(EkonsultasiDataMixin, HttpCase):
 
 def _strip(html):
     return re.sub(r"\s+", " ", html)
+
+
+@tagged("post_install", "-at_install", "ekonsultasi")
+class TestPortalIndonesian(EkonsultasiDataMixin, HttpCase):
+    """A konsulti whose language is Bahasa Indonesia reads the portal in it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("id_ID")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["helpdesk_mgmt", "ekonsultasi_addon"], ["id_ID"], overwrite=True
+        )
+        cls.setup_ekonsultasi_data()
+        cls.konsulti.lang = "id_ID"
+
+    def test_form_and_errors_in_indonesian(self):
+        self.authenticate("konsulti", "konsulti")
+        page = self.url_open("/new/ticket").text
+        self.assertIn("Konsultasi Baru", page)
+        self.assertIn("Kirim konsultasi", page)
+        self.assertNotIn("Send consultation", page)
+        resp = self.url_open(
+            "/submitted/ticket",
+            data={
+                "csrf_token": http.Request.csrf_token(self),
+                "perangkat_daerah": str(self.agency_insp.id),
+                "category": str(self.topic_tlhp.id),
+                "subject": "",
+                "description": "Uraian",
+            },
+            allow_redirects=False,
+        )
+        self.assertNotIn("Write a short title", resp.text)
+        po_title = "Tuliskan judul singkat permasalahan Anda."
+        self.assertIn(po_title, resp.text)
+
+    def test_list_and_page_in_indonesian(self):
+        ticket = self.consult(self.konsulti.partner_id)
+        self.authenticate("konsulti", "konsulti")
+        page = self.url_open("/my/tickets").text
+        self.assertIn("Terbaru", page)  # relabelled sort option
+        self.assertIn("Konsultan", page)
+        page = self.url_open(f"/my/ticket/{ticket.id}").text
+        self.assertIn("Putaran", page)
+        self.assertIn("Baru", page)  # stage name
+
+
+@tagged("post_install", "-at_install", "ekonsultasi")
+class TestPortalForm(EkonsultasiDataMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_ekonsultasi_data()
+
+    def test_every_field_of_the_form_is_there(self):
+        self.authenticate("konsulti", "konsulti")
+        page = self.url_open("/new/ticket").text
+        for name in ("perangkat_daerah", "category", "subject", "description", "attachment"):
+            self.assertRegex(page, rf'name="{name}"', name)
+        self.assertIn("<textarea", page)
