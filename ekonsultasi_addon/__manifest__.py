@@ -28,6 +28,7 @@
         "views/helpdesk_ticket_templates.xml",
     ],
     "demo": [
+        "demo/helpdesk_mgmt_demo_archive.xml",
         "demo/res_company_demo.xml",
         "demo/ekonsultasi_region_demo.xml",
         "demo/ekonsultasi_perangkat_daerah_demo.xml",
@@ -41,6 +42,7 @@
             "ekonsultasi_addon/static/src/js/portal_consultation.esm.js",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "application": True,
     "installable": True,
 }

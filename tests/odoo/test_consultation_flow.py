@@ -265,3 +265,18 @@ class TestAssignment(EkonsultasiCase):
         self.assertEqual(small, big, "assignment must not cost a query per konsultan")
         # and the same with more consultations in the batch
         self.assertEqual(self._queries_to_assign(big_team, count=40), big)
+
+
+@tagged("post_install", "-at_install", "ekonsultasi")
+class TestInstallHook(EkonsultasiCase):
+    def test_tickets_from_before_install_get_round_one(self):
+        from odoo.addons.ekonsultasi_addon.hooks import post_init_hook
+
+        ticket = self.consult(self.konsulti.partner_id)
+        ticket.round_ids.unlink()  # as if created before the addon
+        self.assertEqual(ticket.round_number, 0)
+        post_init_hook(self.env)
+        self.assertEqual(ticket.round_number, 1)
+        self.assertEqual(ticket.round_start_date, ticket.create_date)
+        self.answer(ticket, ticket.user_id)
+        self.assertTrue(ticket.answer_date)

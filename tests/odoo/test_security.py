@@ -297,3 +297,18 @@ class TestMenus(EkonsultasiCase):
             "ekonsultasi_addon.ekonsultasi_desa_menu",
         ):
             self.assertTrue(self._reachable(self.administrator, xmlid), xmlid)
+
+
+@tagged("post_install", "-at_install", "ekonsultasi")
+class TestChatterOffer(EkonsultasiCase):
+    def _thread_data(self, user, ticket):
+        from odoo.addons.mail.tools.discuss import Store
+
+        store = Store()
+        ticket.with_user(user)._thread_to_store(store, request_list=["followers"])
+        return store.get_result()["mail.thread"][0]
+
+    def test_inspektorat_is_not_offered_the_composer(self):
+        ticket = self.consult(self.konsulti.partner_id)
+        self.assertFalse(self._thread_data(self.inspektur, ticket)["canPostOnReadonly"])
+        self.assertTrue(self._thread_data(self.konsultan_1, ticket)["hasWriteAccess"])
