@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# make bench: prepares the benchmark databases (once) and runs the benchmarks.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+odoo_importable || die "Odoo 18 is not importable (run: ODOO_SOURCE=/path/to/odoo make test)"
+ensure_oca_addons
+pg_start
+write_odoo_conf
+prepare() {  # DB MODULE
+    if ! db_module_installed "$1" "$2"; then
+        db_drop "$1"
+        log "creating benchmark database $1 with $2 (no demo data)"
+        odoo_cmd -d "$1" -i "$2" --without-demo=all --stop-after-init --no-http \
+            --logfile="$LOG_DIR/bench-$1.log"
+    else
+        odoo_cmd -d "$1" -u "$2" --stop-after-init --no-http --logfile="$LOG_DIR/bench-$1.log"
+    fi
+}
+prepare ekonsultasi_bench_plain helpdesk_mgmt
+prepare ekonsultasi_bench "$ADDON"
+cd "$ROOT"
+"$PYTHON" bench/bench_create.py -c "$ODOO_CONF" --db ekonsultasi_bench \
+    --plain-db ekonsultasi_bench_plain "$@"
