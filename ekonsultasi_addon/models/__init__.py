@@ -1,3 +1,4 @@
+from . import ekonsultasi_regional_mixin
 from . import ekonsultasi_perangkat_daerah
 from . import ekonsultasi_kecamatan
 from . import ekonsultasi_desa

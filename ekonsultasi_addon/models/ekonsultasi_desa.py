@@ -8,12 +8,12 @@ class EkonsultasiDesa(models.Model):
     Kampung...) is the company's ``ekonsultasi_village_label``."""
 
     _name = "ekonsultasi.desa"
+    _inherit = ["ekonsultasi.regional.mixin"]
     _description = "Village (nagari/desa)"
     _order = "kecamatan_id, name"
     _check_company_auto = True
 
     name = fields.Char(required=True)
-    code = fields.Char(help="Kemendagri region code, for example 13.03.01.2001.")
     kecamatan_id = fields.Many2one(
         comodel_name="ekonsultasi.kecamatan",
         required=True,
@@ -21,18 +21,4 @@ class EkonsultasiDesa(models.Model):
         ondelete="restrict",
         check_company=True,
     )
-    active = fields.Boolean(default=True)
-    company_id = fields.Many2one(
-        comodel_name="res.company",
-        required=True,
-        index=True,
-        default=lambda self: self.env.company,
-    )
 
-    _sql_constraints = [
-        (
-            "code_company_uniq",
-            "unique(code, company_id)",
-            "The code of a village must be unique in its company.",
-        ),
-    ]

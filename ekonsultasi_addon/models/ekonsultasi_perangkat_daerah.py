@@ -6,6 +6,7 @@ class EkonsultasiPerangkatDaerah(models.Model):
     """An agency of the kabupaten/kota (dinas, badan, inspektorat...)."""
 
     _name = "ekonsultasi.perangkat.daerah"
+    _inherit = ["ekonsultasi.regional.mixin"]
     _description = "Perangkat Daerah"
     _order = "sequence, name"
     _check_company_auto = True
@@ -14,14 +15,6 @@ class EkonsultasiPerangkatDaerah(models.Model):
     name = fields.Char(required=True, translate=True)
     short_name = fields.Char(
         help="Abbreviation used in lists and reports, for example BKPSDM."
-    )
-    code = fields.Char(help="Code of the agency in the pemda's nomenclature.")
-    active = fields.Boolean(default=True)
-    company_id = fields.Many2one(
-        comodel_name="res.company",
-        required=True,
-        index=True,
-        default=lambda self: self.env.company,
     )
     head_user_id = fields.Many2one(
         comodel_name="res.users",
@@ -37,10 +30,3 @@ class EkonsultasiPerangkatDaerah(models.Model):
         string="Consultation categories",
     )
 
-    _sql_constraints = [
-        (
-            "code_company_uniq",
-            "unique(code, company_id)",
-            "The code of a perangkat daerah must be unique in its company.",
-        ),
-    ]

@@ -96,34 +96,27 @@ class ResPartner(models.Model):
 
     @api.constrains("nip", "asn_type")
     def _check_nip(self):
-        messages = self._nip_messages()
         for partner in self.filtered("nip"):
             kind = nip_lib.NIP_PPPK if partner.asn_type == "pppk" else nip_lib.NIP_PNS
-            error = nip_lib.check_nip(partner.nip, kind)
-            if error:
-                raise ValidationError(
-                    self.env._(
-                        "The NIP %(nip)s of %(name)s is not valid: %(reason)s",
-                        nip=partner.nip,
-                        name=partner.name,
-                        reason=messages[error],
-                    )
-                )
+            partner._raise_invalid_number("nip", nip_lib.check_nip(partner.nip, kind))
 
     @api.constrains("nik")
     def _check_nik(self):
-        messages = self._nip_messages()
         for partner in self.filtered("nik"):
-            error = nip_lib.check_nik(partner.nik)
-            if error:
-                raise ValidationError(
-                    self.env._(
-                        "The NIK %(nik)s of %(name)s is not valid: %(reason)s",
-                        nik=partner.nik,
-                        name=partner.name,
-                        reason=messages[error],
-                    )
-                )
+            partner._raise_invalid_number("nik", nip_lib.check_nik(partner.nik))
+
+    def _raise_invalid_number(self, field_name, error):
+        if not error:
+            return
+        raise ValidationError(
+            self.env._(
+                "The %(label)s %(number)s of %(name)s is not valid: %(reason)s",
+                label=self._fields[field_name].get_description(self.env)["string"],
+                number=self[field_name],
+                name=self.name,
+                reason=self._nip_messages()[error],
+            )
+        )
 
     @api.constrains("jenis_jabatan", "jenjang_fungsional")
     def _check_konsultan_still_eligible(self):

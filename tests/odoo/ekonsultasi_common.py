@@ -138,6 +138,22 @@ class EkonsultasiDataMixin:
         vals.update(values)
         return cls.env["helpdesk.ticket"].sudo().create(vals)
 
+    @classmethod
+    def consult_many(cls, partner, count, category=None, **values):
+        """Create ``count`` consultations in one batch."""
+        return cls.env["helpdesk.ticket"].sudo().create(
+            [
+                {
+                    "name": f"Konsultasi {i}",
+                    "description": "<p>Mohon penjelasan.</p>",
+                    "partner_id": partner.id,
+                    "category_id": (category or cls.topic_tlhp).id,
+                    **values,
+                }
+                for i in range(count)
+            ]
+        )
+
     @staticmethod
     def answer(ticket, user, body="Jawaban konsultan.", **kwargs):
         kwargs.setdefault("message_type", "comment")

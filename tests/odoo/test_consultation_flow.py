@@ -167,17 +167,7 @@ class TestAssignment(EkonsultasiCase):
         self.assertEqual(ticket.user_id, self.konsultan_2)
 
     def test_batch_spreads_over_team(self):
-        tickets = self.Ticket.sudo().create(
-            [
-                {
-                    "name": f"Konsultasi {i}",
-                    "description": "<p>x</p>",
-                    "partner_id": self.konsulti.partner_id.id,
-                    "category_id": self.topic_tlhp.id,
-                }
-                for i in range(6)
-            ]
-        )
+        tickets = self.consult_many(self.konsulti.partner_id, 6)
         counts = {u: len(tickets.filtered(lambda t, u=u: t.user_id == u)) for u in tickets.user_id}
         self.assertEqual(set(tickets.user_id), {self.konsultan_1, self.konsultan_2})
         self.assertEqual(sorted(counts.values()), [3, 3])
@@ -210,17 +200,7 @@ class TestAssignment(EkonsultasiCase):
 
     def test_archived_konsultan_gets_nothing(self):
         self.konsultan_2.active = False
-        tickets = self.Ticket.sudo().create(
-            [
-                {
-                    "name": f"K{i}",
-                    "description": "<p>x</p>",
-                    "partner_id": self.konsulti.partner_id.id,
-                    "category_id": self.topic_tlhp.id,
-                }
-                for i in range(3)
-            ]
-        )
+        tickets = self.consult_many(self.konsulti.partner_id, 3)
         self.assertEqual(tickets.user_id, self.konsultan_1)
 
     def _queries_to_assign(self, team, count=5):
