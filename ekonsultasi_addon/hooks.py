@@ -8,4 +8,4 @@ def post_init_hook(env):
     tickets = env["helpdesk.ticket"].with_context(active_test=False).search(
         [("round_ids", "=", False)]
     )
-    tickets._ekonsultasi_start_first_round()
+    tickets._ekonsultasi_start_first_round(since_creation=True)

@@ -19,7 +19,7 @@ LOG_DIR="$STATE/logs"
 # System packages needed to build psycopg2 / python-ldap and to run PostgreSQL
 # (and slapd/ldap-utils for the LDAP login of konsulti).
 APT_PACKAGES=(postgresql postgresql-client libpq-dev libldap2-dev libsasl2-dev
-              slapd ldap-utils gcc make)
+              slapd ldap-utils openssl gcc make)
 
 # cbor2 (pinned by Odoo) does not build with setuptools>=70; the constraint
 # also applies to pip's isolated build environments.
@@ -97,6 +97,8 @@ ensure_odoo() {
     # that OCA wheels create, and "import odoo" then breaks.
     log "installing Odoo 18 from $src (editable)"
     pip_install --no-deps -e "$src" --config-settings editable_mode=compat >&2
+    # Odoo's requirements may have replaced some of ours (python-dateutil)
+    pip_install -r "$ROOT/requirements.txt" >&2
     odoo_importable || die "Odoo was installed from $src but '$PYTHON -c \"import odoo.release\"' still fails"
 }
 

@@ -6,6 +6,10 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_users
+from . import resource_calendar
+from . import resource_calendar_leaves
+from . import helpdesk_sla
+from . import helpdesk_ticket_sla
 from . import helpdesk_ticket_stage
 from . import helpdesk_ticket_category
 from . import helpdesk_ticket_team

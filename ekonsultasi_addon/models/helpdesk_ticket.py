@@ -1,12 +1,31 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime
+from datetime import timedelta
 
+import numpy as np
+import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_datetime
 
+from ..lib import workdays
 from .res_partner import KONSULTI_ORIGINS
+
+# Indonesian time zones by their usual names (WIB, WITA, WIT)
+ZONE_LABELS = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+
+
+def _zone_label(tz, when):
+    if tz in ZONE_LABELS:
+        return ZONE_LABELS[tz]
+    return pytz.utc.localize(when).astimezone(pytz.timezone(tz)).strftime("%Z")
 
 
 class HelpdeskTicket(models.Model):
@@ -90,6 +109,44 @@ class HelpdeskTicket(models.Model):
         help="Time of the konsultan's first answer in the current round.",
     )
     can_resubmit = fields.Boolean(compute="_compute_can_resubmit")
+    sla_line_id = fields.Many2one(
+        comodel_name="helpdesk.ticket.sla",
+        string="Answer limit",
+        compute="_compute_sla_line_id",
+        store=True,
+        help="The SLA line of the current round (the earliest limit if several "
+        "policies apply).",
+    )
+    answer_deadline = fields.Datetime(
+        string="Answer due",
+        related="sla_line_id.deadline",
+        store=True,
+        tracking=True,
+        help="The limit of 3 hari kerja of the current round (Pasal 11 ayat (5)).",
+    )
+    sla_state = fields.Selection(
+        related="sla_line_id.sla_state", store=True, string="SLA state"
+    )
+    escalation_level = fields.Selection(
+        selection=[
+            ("0", "None"),
+            ("1", "Head of the perangkat daerah"),
+            ("2", "Inspektur"),
+        ],
+        string="Escalated to",
+        compute="_compute_escalation_level",
+        store=True,
+        tracking=True,
+    )
+    remaining_work_days = fields.Float(
+        string="Working days left",
+        compute="_compute_remaining_work_days",
+        digits=(16, 1),
+        help="Working days until the answer limit; negative when late.",
+    )
+    answer_deadline_display = fields.Char(
+        string="Answer due on", compute="_compute_answer_deadline_display"
+    )
 
     # ------------------------------------------------------------------
     # Computes
@@ -113,6 +170,66 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             ticket.can_resubmit = ticket.ekonsultasi_state == "answered"
 
+    @api.depends("ticket_sla_ids.round_id", "ticket_sla_ids.deadline", "current_round_id")
+    def _compute_sla_line_id(self):
+        for ticket in self:
+            lines = ticket.ticket_sla_ids.filtered(
+                lambda line, t=ticket: line.round_id == t.current_round_id and line.deadline
+            )
+            ticket.sla_line_id = lines.sorted("deadline")[:1]
+
+    @api.depends("sla_line_id.escalation_1_date", "sla_line_id.escalation_2_date")
+    def _compute_escalation_level(self):
+        for ticket in self:
+            line = ticket.sla_line_id
+            ticket.escalation_level = (
+                "2" if line.escalation_2_date else "1" if line.escalation_1_date else "0"
+            )
+
+    def _compute_remaining_work_days(self):
+        now = workdays.to_epoch([fields.Datetime.now()])
+        pending = self.filtered(lambda t: t.sla_line_id and not t.answer_date)
+        (self - pending).remaining_work_days = 0.0
+        by_calendar = {}
+        for ticket in pending:
+            by_calendar.setdefault(ticket.sla_line_id._ekonsultasi_calendar(), []).append(ticket)
+        for calendar, tickets in by_calendar.items():
+            if not calendar:
+                self.browse([t.id for t in tickets]).remaining_work_days = 0.0
+                continue
+            deadlines = [t.answer_deadline for t in tickets]
+            work = calendar._ekonsultasi_work_calendar(
+                min(min(deadlines), fields.Datetime.now()).date() - timedelta(days=7),
+                max(deadlines).date() + timedelta(days=120),
+            )
+            seconds = work.working_seconds(
+                np.repeat(now, len(tickets)), workdays.to_epoch(deadlines)
+            )
+            for ticket, left in zip(tickets, seconds, strict=True):
+                ticket.remaining_work_days = round(left / work.seconds_per_day, 1)
+
+    @api.depends("answer_deadline")
+    @api.depends_context("lang", "tz")
+    def _compute_answer_deadline_display(self):
+        for ticket in self:
+            if not ticket.answer_deadline:
+                ticket.answer_deadline_display = False
+                continue
+            tz = (
+                self.env.context.get("tz")
+                or self.env.user.tz
+                or ticket.sla_line_id._ekonsultasi_calendar().tz
+                or "UTC"
+            )
+            text = format_datetime(
+                self.env,
+                ticket.answer_deadline,
+                tz=tz,
+                dt_format="EEEE, d MMMM y HH.mm",
+                lang_code=self.env.lang,
+            )
+            ticket.answer_deadline_display = f"{text} {_zone_label(tz, ticket.answer_deadline)}"
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -120,8 +237,14 @@ class HelpdeskTicket(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._ekonsultasi_route(vals_list)
-        tickets = super().create(vals_list)
+        # helpdesk_mgmt_sla sets the SLA in create, before round 1 exists:
+        # the lines are made for the round just after
+        tickets = super(HelpdeskTicket, self.with_context(ekonsultasi_no_sla=True)).create(
+            vals_list
+        )
+        tickets = tickets.with_env(self.env)
         tickets._ekonsultasi_start_first_round()
+        tickets.set_sla()
         return tickets
 
     def _ekonsultasi_route(self, vals_list):
@@ -197,14 +320,20 @@ class HelpdeskTicket(models.Model):
             load[chosen] += 1
             idle_since[chosen] = now
 
-    def _ekonsultasi_start_first_round(self):
-        """Round 1 of new consultations, and the konsulti as follower. Also
-        used at install for the tickets that existed before."""
+    def _ekonsultasi_start_first_round(self, since_creation=False):
+        """Round 1 of new consultations (submitted now), and the konsulti as
+        follower. At install, for the tickets that existed before, round 1
+        starts when they were created (``since_creation``)."""
+        now = fields.Datetime.now()
         self.env["helpdesk.ticket.round"].sudo().create(
             [
                 # sudo: a konsulti creating his consultation through the
                 # portal has no right to create rounds himself.
-                {"ticket_id": ticket.id, "number": 1, "start_date": ticket.create_date}
+                {
+                    "ticket_id": ticket.id,
+                    "number": 1,
+                    "start_date": ticket.create_date if since_creation else now,
+                }
                 for ticket in self
             ]
         )
@@ -269,6 +398,7 @@ class HelpdeskTicket(models.Model):
             {"ticket_id": self.id, "number": number, "reason": reason}
         )
         self.stage_id = self._ekonsultasi_stage("resubmitted")
+        self.set_sla()
         self.message_post(
             body=Markup("<p><strong>%s</strong></p><p>%s</p>")
             % (
@@ -286,6 +416,45 @@ class HelpdeskTicket(models.Model):
             if not ticket.closed:
                 ticket.stage_id = ticket._ekonsultasi_stage("done")
         return True
+
+    # ------------------------------------------------------------------
+    # SLA (helpdesk_mgmt_sla): one set of lines per round
+    # ------------------------------------------------------------------
+
+    def set_sla(self):
+        """SLA lines for the current round; the lines of earlier rounds keep
+        their outcome. Tickets without rounds keep helpdesk_mgmt_sla's way."""
+        if self.env.context.get("ekonsultasi_no_sla"):
+            return
+        without_round = self.filtered(lambda t: not t.current_round_id)
+        if without_round:
+            super(HelpdeskTicket, without_round).set_sla()
+        vals_list = []
+        for ticket in self - without_round:
+            if not ticket.team_id.use_sla:
+                continue
+            current = ticket.current_round_id
+            existing = ticket.ticket_sla_ids.filtered(lambda line, r=current: line.round_id == r)
+            for sla in ticket._get_sla() - existing.sla_id:
+                vals_list.append(
+                    {
+                        "ticket_id": ticket.id,
+                        "sla_id": sla.id,
+                        "round_id": current.id,
+                        "received_date": current.start_date,
+                    }
+                )
+        # sudo: the flow sets the limits of a consultation whoever submits it
+        # (a konsulti has no right on SLA lines).
+        self.env["helpdesk.ticket.sla"].sudo().create(vals_list)
+
+    def refresh_sla(self):
+        self.ensure_one()
+        if not self.current_round_id:
+            return super().refresh_sla()
+        current = self.ticket_sla_ids.filtered(lambda line: line.round_id == self.current_round_id)
+        current.filtered(lambda line: line.sla_id not in self._get_sla()).unlink()
+        self.set_sla()
 
     # ------------------------------------------------------------------
     # Mail

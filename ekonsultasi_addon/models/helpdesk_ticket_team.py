@@ -8,6 +8,7 @@ class HelpdeskTicketTeam(models.Model):
 
     _inherit = "helpdesk.ticket.team"
 
+    use_sla = fields.Boolean(default=True)
     perangkat_daerah_id = fields.Many2one(
         comodel_name="ekonsultasi.perangkat.daerah",
         string="Perangkat daerah",

@@ -12,6 +12,13 @@ class ResCompany(models.Model):
         help="How villages are called in this region (Pasal 17): Nagari in "
         "Sumatera Barat, Gampong in Aceh, Kampung in Papua, Desa elsewhere.",
     )
+    ekonsultasi_inspektur_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Inspektur",
+        domain="[('share', '=', False)]",
+        help="Ketua of the tim pengelola (Pasal 14 ayat (2) huruf d): notified "
+        "when a consultation stays unanswered past its escalation date.",
+    )
     ekonsultasi_attachment_max_size = fields.Integer(
         string="Maximum attachment size (MB)",
         default=10,

@@ -8,6 +8,9 @@ class ResConfigSettings(models.TransientModel):
     ekonsultasi_village_label = fields.Char(
         related="company_id.ekonsultasi_village_label", readonly=False
     )
+    ekonsultasi_inspektur_id = fields.Many2one(
+        related="company_id.ekonsultasi_inspektur_id", readonly=False
+    )
     ekonsultasi_attachment_max_size = fields.Integer(
         related="company_id.ekonsultasi_attachment_max_size", readonly=False
     )

@@ -253,7 +253,9 @@ class TestInstallHook(EkonsultasiCase):
         from odoo.addons.ekonsultasi_addon.hooks import post_init_hook
 
         ticket = self.consult(self.konsulti.partner_id)
-        ticket.round_ids.unlink()  # as if created before the addon
+        # as if created before the addon: no round, no round SLA line
+        ticket.ticket_sla_ids.unlink()
+        ticket.round_ids.unlink()
         self.assertEqual(ticket.round_number, 0)
         post_init_hook(self.env)
         self.assertEqual(ticket.round_number, 1)

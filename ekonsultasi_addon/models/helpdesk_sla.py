@@ -1,0 +1,47 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+from ..lib import workdays
+
+
+class HelpdeskSla(models.Model):
+    """An SLA policy of helpdesk_mgmt_sla, counted in hari kerja."""
+
+    _inherit = "helpdesk.sla"
+
+    days = fields.Integer(
+        string="Working days",
+        help="The limit in hari kerja (3 under Pasal 11 ayat (5) and 12 ayat (3)).",
+    )
+    counting_rule = fields.Selection(
+        selection=[
+            (workdays.END_OF_DAY, "End of the N-th working day"),
+            (workdays.WORKING_HOURS, "Working hours"),
+        ],
+        default=workdays.END_OF_DAY,
+        required=True,
+        help="End of the N-th working day: received on a working day before "
+        "closing time, that day is day 0; received after closing time, on a "
+        "weekend or a holiday, day 0 is the next working day; the limit is the "
+        "closing time of the N-th working day after day 0.\n"
+        "Working hours: N times the calendar's hours per day (plus the hours "
+        "below) of working time from receipt.",
+    )
+    calendar_id = fields.Many2one(
+        comodel_name="resource.calendar",
+        string="Working calendar",
+        help="Office hours, time zone and days off used to count. Empty: the "
+        "working hours of the team, else of the company.",
+    )
+    reminder_days = fields.Float(
+        string="Remind (working days before)",
+        default=1.0,
+        help="The konsultan is reminded this many working days before the limit.",
+    )
+    escalation_days = fields.Float(
+        string="Escalate to the Inspektur (working days after)",
+        default=2.0,
+        help="When the limit has passed, the head of the perangkat daerah (the "
+        "team leader) is notified at once, and the Inspektur this many "
+        "working days later if there is still no answer.",
+    )

@@ -1,0 +1,361 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import threading
+from collections import defaultdict
+from datetime import timedelta
+
+import numpy as np
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.osv import expression
+
+from ..lib import workdays
+
+SLA_STATES = [
+    ("on_time", "On time"),
+    ("at_risk", "At risk"),
+    ("late", "Late"),
+    ("met", "Met"),
+    ("met_late", "Met late"),
+    ("paused", "Paused"),
+]
+# days of calendar built around the dates of a batch: room for long holidays
+_HORIZON_DAYS = 400
+
+
+class HelpdeskTicketSla(models.Model):
+    """helpdesk_mgmt_sla's SLA line, one per round of a consultation: the
+    limit of that round, stopped by the konsultan's answer in that round and
+    paused while the consultation waits for the konsulti."""
+
+    _inherit = "helpdesk.ticket.sla"
+
+    round_id = fields.Many2one(
+        comodel_name="helpdesk.ticket.round",
+        string="Round",
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+    )
+    received_date = fields.Datetime(
+        string="Counted from", readonly=True, help="When the round was submitted."
+    )
+    answer_date = fields.Datetime(related="round_id.answer_date", store=True)
+    paused_seconds = fields.Float(
+        string="Paused working time (s)",
+        readonly=True,
+        help="Working time spent waiting for the konsulti, not counted.",
+    )
+    pause_start = fields.Datetime(readonly=True)
+    warn_date = fields.Datetime(
+        string="Reminder due", compute="_compute_deadline", store=True
+    )
+    escalation_date = fields.Datetime(
+        string="Escalation to the Inspektur due", compute="_compute_deadline", store=True
+    )
+    sla_state = fields.Selection(
+        selection=SLA_STATES,
+        string="SLA state",
+        compute="_compute_sla_state",
+        store=True,
+        index=True,
+    )
+    reminder_sent_date = fields.Datetime(readonly=True, copy=False)
+    escalation_1_date = fields.Datetime(
+        string="Escalated to the head of agency", readonly=True, copy=False
+    )
+    escalation_2_date = fields.Datetime(
+        string="Escalated to the Inspektur", readonly=True, copy=False
+    )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    @api.depends("sla_id", "answer_date", "pause_start")
+    def _compute_sla_data(self):
+        ours = self.filtered("round_id")
+        super(HelpdeskTicketSla, self - ours)._compute_sla_data()
+        for line in ours:
+            calendar = line._ekonsultasi_calendar()
+            line.hours = line.sla_id.hours + calendar.hours_per_day * line.sla_id.days
+            line.expected_stage_id = line.sla_id.stage_id
+            line.last_state_date = line.received_date
+            if line.answer_date:
+                line.state = "accomplished"
+            elif line.pause_start:
+                line.state = "on_hold"
+            else:
+                line.state = "in_progress"
+
+    @api.depends(
+        "hours",
+        "consumed_time",
+        "ticket_id",
+        "last_state_date",
+        "state",
+        "received_date",
+        "paused_seconds",
+        "sla_id.days",
+        "sla_id.counting_rule",
+        "sla_id.calendar_id",
+        "sla_id.reminder_days",
+        "sla_id.escalation_days",
+    )
+    def _compute_deadline(self):
+        ours = self.filtered("round_id")
+        others = self - ours
+        super(HelpdeskTicketSla, others)._compute_deadline()
+        others.warn_date = False
+        others.escalation_date = False
+        ours._ekonsultasi_compute_deadlines()
+
+    @api.depends("deadline", "warn_date", "answer_date", "pause_start", "round_id")
+    def _compute_sla_state(self):
+        now = fields.Datetime.now()
+        for line in self:
+            if not line.round_id or not line.deadline:
+                line.sla_state = False
+            elif line.answer_date:
+                line.sla_state = "met" if line.answer_date <= line.deadline else "met_late"
+            elif line.pause_start:
+                line.sla_state = "paused"
+            elif now > line.deadline:
+                line.sla_state = "late"
+            elif line.warn_date and now >= line.warn_date:
+                line.sla_state = "at_risk"
+            else:
+                line.sla_state = "on_time"
+
+    # ------------------------------------------------------------------
+    # Working-time arithmetic, in batches
+    # ------------------------------------------------------------------
+
+    def _ekonsultasi_calendar(self):
+        self.ensure_one()
+        return (
+            self.sla_id.calendar_id
+            or self.ticket_id.team_id.resource_calendar_id
+            or self.ticket_id.company_id.resource_calendar_id
+        )
+
+    def _ekonsultasi_compute_deadlines(self):
+        """Deadline, reminder and escalation dates of these round lines: one
+        working calendar per resource calendar, array arithmetic for the rest."""
+        by_calendar = defaultdict(list)
+        for line in self:
+            by_calendar[line._ekonsultasi_calendar()].append(line)
+        now = fields.Datetime.now()
+        for calendar, lines in by_calendar.items():
+            if not calendar:
+                for line in lines:
+                    line.deadline = line.warn_date = line.escalation_date = False
+                continue
+            received = [line.received_date or line.ticket_id.create_date or now for line in lines]
+            work = calendar._ekonsultasi_work_calendar(
+                min(received).date() - timedelta(days=7),
+                max(received).date() + timedelta(days=_HORIZON_DAYS),
+            )
+            epoch = workdays.to_epoch(received)
+            days = np.array([line.sla_id.days for line in lines], dtype=np.int64)
+            extra_hours = np.array([line.sla_id.hours for line in lines], dtype=float)
+            per_hour = np.array(
+                [line.sla_id.counting_rule == workdays.WORKING_HOURS for line in lines]
+            )
+            base = np.empty(len(lines), dtype=np.int64)
+            if per_hour.any():
+                base[per_hour] = work.deadline_working_hours(
+                    epoch[per_hour],
+                    days[per_hour] * work.seconds_per_day / 3600 + extra_hours[per_hour],
+                )
+            if (~per_hour).any():
+                base[~per_hour] = work.deadline_end_of_day(epoch[~per_hour], days[~per_hour])
+            paused = np.array([line.paused_seconds for line in lines], dtype=np.int64)
+            position = work.position(base) + paused
+            day = work.seconds_per_day
+            remind = np.array([line.sla_id.reminder_days for line in lines]) * day
+            escalate = np.array([line.sla_id.escalation_days for line in lines]) * day
+            deadlines = workdays.from_epoch(work.from_position(position))
+            warns = workdays.from_epoch(work.from_position(np.maximum(position - remind, 0)))
+            escalations = workdays.from_epoch(work.from_position(position + escalate))
+            for line, deadline, warn, escalation in zip(
+                lines, deadlines, warns, escalations, strict=True
+            ):
+                line.deadline = deadline
+                line.warn_date = warn
+                line.escalation_date = escalation
+
+    def _ekonsultasi_refresh(self, since="received_date"):
+        """Recompute now what depends on field ``since`` of these lines: by
+        default their limits and states, and the consultations' copies."""
+        if not self:
+            return
+        self.modified([since])
+        self.flush_recordset()
+        self.env["helpdesk.ticket"].flush_model(["answer_deadline", "sla_state"])
+
+    @api.model
+    def _ekonsultasi_recompute_for_leaves(self, spans):
+        """Open round lines whose counting period a day off touches:
+        ``spans`` is a list of ``(calendar, date_from, date_to)``; a calendar
+        left empty stands for every calendar. A period runs from the round's
+        submission to its escalation date, so a day off removed just after a
+        limit, which the limit may now move onto, counts too."""
+        if not spans:
+            return self.browse()
+        touches = expression.OR(
+            [
+                [("received_date", "<=", date_to), ("escalation_date", ">=", date_from)]
+                for _calendar, date_from, date_to in spans
+            ]
+        )
+        # sudo: a day off moves the limits of every consultation counted on
+        # that calendar, whoever edits the calendar.
+        lines = self.sudo().search(
+            expression.AND(
+                [
+                    [("round_id", "!=", False), ("answer_date", "=", False)],
+                    touches,
+                ]
+            )
+        )
+        calendars = {calendar for calendar, _f, _t in spans}
+        if not all(calendars):
+            affected = lines
+        else:
+            affected = lines.filtered(lambda line: line._ekonsultasi_calendar() in calendars)
+        affected._ekonsultasi_refresh()
+        return affected
+
+    # ------------------------------------------------------------------
+    # Pauses (stages the policy ignores), from helpdesk_mgmt_sla's hook
+    # ------------------------------------------------------------------
+
+    def _stage_recompute(self):
+        if not self.round_id:
+            return super()._stage_recompute()
+        ticket = self.ticket_id
+        if self.answer_date or self.round_id != ticket.current_round_id:
+            return
+        waiting = ticket.stage_id in self.sla_id.ignore_stage_ids
+        now = fields.Datetime.now()
+        if waiting and not self.pause_start:
+            self.pause_start = now
+        elif not waiting and self.pause_start:
+            calendar = self._ekonsultasi_calendar()
+            work = calendar._ekonsultasi_work_calendar(
+                self.received_date.date() - timedelta(days=7),
+                now.date() + timedelta(days=_HORIZON_DAYS),
+            )
+            spent = work.working_seconds(
+                workdays.to_epoch([self.pause_start]), workdays.to_epoch([now])
+            )[0]
+            self.write({"paused_seconds": self.paused_seconds + max(spent, 0), "pause_start": False})
+
+    # ------------------------------------------------------------------
+    # Reminders and escalation (scheduled action)
+    # ------------------------------------------------------------------
+
+    def _ekonsultasi_open_domain(self):
+        return [
+            ("round_id", "!=", False),
+            ("answer_date", "=", False),
+            ("pause_start", "=", False),
+            ("ticket_id.stage_id.closed", "=", False),
+        ]
+
+    @api.model
+    def _cron_ekonsultasi_sla(self):
+        """Refresh the states that the passing of time changed, then send each
+        reminder and escalation once. Every notification is flagged in the
+        same transaction as it is sent and committed line by line, so a run
+        that dies half-way leaves nothing half-done and can simply run again."""
+        now = fields.Datetime.now()
+        open_domain = self._ekonsultasi_open_domain()
+        stale = self.search(
+            open_domain
+            + [
+                "|",
+                "&",
+                ("sla_state", "=", "on_time"),
+                ("warn_date", "<=", now),
+                "&",
+                ("sla_state", "in", ("on_time", "at_risk")),
+                ("deadline", "<", now),
+            ]
+        )
+        stale._ekonsultasi_refresh(since="warn_date")  # the states only
+        self._ekonsultasi_commit()
+        steps = [
+            (
+                [("warn_date", "<=", now), ("deadline", ">=", now), ("reminder_sent_date", "=", False)],
+                "reminder_sent_date",
+                "_ekonsultasi_reminder",
+            ),
+            (
+                [("deadline", "<", now), ("escalation_1_date", "=", False)],
+                "escalation_1_date",
+                "_ekonsultasi_escalation_1",
+            ),
+            (
+                [
+                    ("escalation_date", "<", now),
+                    ("escalation_1_date", "!=", False),
+                    ("escalation_2_date", "=", False),
+                ],
+                "escalation_2_date",
+                "_ekonsultasi_escalation_2",
+            ),
+        ]
+        for domain, flag, method in steps:
+            lines = self.search(open_domain + domain, order="deadline, id")
+            for line in lines:
+                recipients, body = getattr(line, method)()
+                if recipients:
+                    line.ticket_id.message_post(
+                        body=body,
+                        message_type="comment",
+                        subtype_xmlid="mail.mt_note",
+                        partner_ids=recipients.partner_id.ids,
+                    )
+                line[flag] = now
+                self._ekonsultasi_commit()
+
+    def _ekonsultasi_commit(self):
+        if not getattr(threading.current_thread(), "testing", False):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _ekonsultasi_deadline_text(self):
+        return self.ticket_id.with_context(
+            tz=self._ekonsultasi_calendar().tz
+        ).answer_deadline_display or ""
+
+    def _ekonsultasi_reminder(self):
+        ticket = self.ticket_id
+        body = Markup("<p>%s</p>") % self.env._(
+            "Reminder: consultation %(number)s is to be answered by %(deadline)s.",
+            number=ticket.number,
+            deadline=self._ekonsultasi_deadline_text(),
+        )
+        return ticket.user_id or ticket.team_id._get_konsultan_members(), body
+
+    def _ekonsultasi_escalation_1(self):
+        ticket = self.ticket_id
+        head = ticket.team_id.user_id or ticket.perangkat_daerah_id.head_user_id
+        body = Markup("<p>%s</p>") % self.env._(
+            "Escalation to the head of the perangkat daerah: consultation %(number)s "
+            "was not answered by %(deadline)s.",
+            number=ticket.number,
+            deadline=self._ekonsultasi_deadline_text(),
+        )
+        return head | ticket.user_id, body
+
+    def _ekonsultasi_escalation_2(self):
+        ticket = self.ticket_id
+        body = Markup("<p>%s</p>") % self.env._(
+            "Escalation to the Inspektur: consultation %(number)s is still not "
+            "answered; the limit was %(deadline)s.",
+            number=ticket.number,
+            deadline=self._ekonsultasi_deadline_text(),
+        )
+        return ticket.company_id.ekonsultasi_inspektur_id, body

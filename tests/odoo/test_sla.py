@@ -1,0 +1,283 @@
+"""The 3-hari-kerja answer limit (Pasal 11 ayat (5), 12 ayat (3)) on the
+pemda's calendar: deadlines, rounds, pauses, holidays, reminders and
+escalation, through helpdesk_mgmt_sla's policies and lines."""
+
+import datetime as dt
+from unittest.mock import patch
+
+from ekonsultasi_common import EkonsultasiCase
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+D = dt.datetime
+
+
+def wib(*args):
+    """A WIB wall-clock time as the naive UTC datetime Odoo stores."""
+    return D(*args) - dt.timedelta(hours=7)
+
+
+@tagged("post_install", "-at_install", "ekonsultasi")
+class TestAnswerLimit(EkonsultasiCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.calendar = cls.env.ref("ekonsultasi_addon.resource_calendar_hari_kerja_asn")
+        for year in (2026, 2027):  # whatever year the database was made
+            cls.calendar.action_import_holidays(year)
+        cls.policy = cls.env.ref("ekonsultasi_addon.helpdesk_sla_answer_3_days")
+        cls.awaiting = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_awaiting")
+        cls.progress = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
+        cls.team_insp.user_id = cls.administrator  # team leader: head of agency
+        cls.company.ekonsultasi_inspektur_id = cls.inspektur
+
+    # stored states depend on "now": flush while the clock is frozen
+    def consult_at(self, when, **values):
+        with freeze_time(when):
+            ticket = self.consult(self.konsulti.partner_id, **values)
+            self.env.flush_all()
+        return ticket
+
+    def answer_at(self, ticket, when):
+        with freeze_time(when):
+            message = self.answer(ticket, ticket.user_id)
+            self.env.flush_all()
+        return message
+
+    def set_stage_at(self, ticket, stage, when):
+        with freeze_time(when):
+            ticket.stage_id = stage
+            self.env.flush_all()
+
+    # deadlines -------------------------------------------------------------
+    def test_holidays_imported_with_indonesian_names(self):
+        leaves = self.calendar.global_leave_ids.filtered(
+            lambda leave: leave.date_from.year == 2026 and leave.date_from.month == 3
+        )
+        names = leaves.mapped("name")
+        self.assertIn("Hari Suci Nyepi", names)
+        self.assertIn("Cuti Bersama Hari Raya Idul Fitri", names)
+        # importing again adds nothing
+        self.assertFalse(self.calendar.action_import_holidays(2026))
+
+    def test_week_of_nyepi_and_idul_fitri(self):
+        """Tuesday 17 March 2026: 18-24 March are days off (cuti bersama,
+        Nyepi, Idul Fitri, weekend), day 3 is Friday 27 March."""
+        ticket = self.consult_at(wib(2026, 3, 17, 9, 15))
+        self.assertEqual(ticket.answer_deadline, wib(2026, 3, 27, 16, 30))
+        self.assertEqual(ticket.sla_line_id.sla_id, self.policy)
+        self.assertEqual(ticket.sla_line_id.round_id, ticket.current_round_id)
+        with freeze_time(wib(2026, 3, 17, 10, 0)):
+            ticket.invalidate_recordset(["remaining_work_days"])
+            # 5 h left today and three days of 7.5 h: 27.5 h
+            self.assertEqual(ticket.remaining_work_days, 3.7)
+        self.assertEqual(
+            ticket.with_context(lang="en_US", tz="Asia/Jakarta").answer_deadline_display,
+            "Friday, 27 March 2026 16.30 WIB",
+        )
+
+    def test_friday_after_hours_and_weekend(self):
+        friday = self.consult_at(wib(2026, 3, 6, 17, 0))
+        self.assertEqual(friday.answer_deadline, wib(2026, 3, 12, 16, 0))
+        saturday = self.consult_at(wib(2026, 3, 7, 11, 0))
+        self.assertEqual(saturday.answer_deadline, wib(2026, 3, 12, 16, 0))
+
+    def test_year_boundary(self):
+        ticket = self.consult_at(wib(2026, 12, 23, 14, 0))
+        # 24 and 25 December and 1 January are days off
+        self.assertEqual(ticket.answer_deadline, wib(2026, 12, 30, 16, 0))
+
+    def test_wita_calendar(self):
+        wita = self.calendar.copy({"name": "Hari kerja ASN (WITA)", "tz": "Asia/Makassar"})
+        self.team_bkad.resource_calendar_id = wita
+        self.policy.calendar_id = False  # the team's calendar counts
+        with freeze_time(D(2026, 3, 3, 2, 0)):  # 10.00 WITA
+            ticket = self.consult(self.konsulti.partner_id, self.topic_aset)
+        self.assertEqual(ticket.answer_deadline, D(2026, 3, 6, 8, 30))  # 16.30 WITA
+        self.assertEqual(
+            ticket.with_context(lang="en_US", tz="Asia/Makassar").answer_deadline_display,
+            "Friday, 6 March 2026 16.30 WITA",
+        )
+
+    def test_working_hours_rule(self):
+        self.policy.counting_rule = "working_hours"
+        ticket = self.consult_at(wib(2026, 3, 3, 10, 0))
+        self.assertEqual(ticket.answer_deadline, wib(2026, 3, 6, 10, 0))
+
+    # outcome ---------------------------------------------------------------
+    def test_states_on_time_at_risk_late_met(self):
+        ticket = self.consult_at(wib(2026, 3, 3, 10, 0))  # due Fri 6 March 16.30
+        line = ticket.sla_line_id
+        self.assertEqual(line.warn_date, wib(2026, 3, 5, 16, 0))  # one working day before
+        self.assertEqual(ticket.sla_state, "on_time")
+        with freeze_time(wib(2026, 3, 6, 9, 0)):
+            line.env["helpdesk.ticket.sla"]._cron_ekonsultasi_sla()
+        self.assertEqual(ticket.sla_state, "at_risk")
+        with freeze_time(wib(2026, 3, 9, 8, 0)):
+            line.env["helpdesk.ticket.sla"]._cron_ekonsultasi_sla()
+        self.assertEqual(ticket.sla_state, "late")
+        self.answer_at(ticket, wib(2026, 3, 9, 9, 0))
+        self.assertEqual(ticket.sla_state, "met_late")
+        on_time = self.consult_at(wib(2026, 3, 3, 10, 0))
+        self.answer_at(on_time, wib(2026, 3, 6, 16, 0))
+        self.assertEqual(on_time.sla_state, "met")
+        # grouping and filtering work on the stored state
+        groups = self.Ticket._read_group([("id", "in", (ticket | on_time).ids)], ["sla_state"], ["__count"])
+        self.assertEqual(dict(groups), {"met": 1, "met_late": 1})
+
+    def test_each_round_has_its_own_limit(self):
+        """Pasal 13: the re-submission is counted from its own submission; the
+        first round keeps its outcome."""
+        ticket = self.consult_at(wib(2026, 3, 3, 10, 0))
+        self.answer_at(ticket, wib(2026, 3, 4, 9, 0))
+        with freeze_time(wib(2026, 3, 9, 14, 0)):
+            ticket.sudo().action_resubmit("Mohon dasar hukumnya.")
+            self.env.flush_all()
+        self.assertEqual(len(ticket.ticket_sla_ids), 2)
+        first, second = ticket.ticket_sla_ids.sorted(lambda line: line.round_id.number)
+        self.assertEqual(first.sla_state, "met")
+        self.assertEqual(second.round_id.number, 2)
+        self.assertEqual(ticket.sla_line_id, second)
+        self.assertEqual(ticket.answer_deadline, wib(2026, 3, 12, 16, 0))
+        self.assertEqual(ticket.sla_state, "on_time")
+        self.answer_at(ticket, wib(2026, 3, 13, 9, 0))
+        self.assertEqual(second.sla_state, "met_late")
+        self.assertEqual(first.sla_state, "met")
+
+    def test_pause_while_waiting_for_konsulti(self):
+        ticket = self.consult_at(wib(2026, 3, 3, 10, 0))  # due Fri 6 March 16.30
+        self.set_stage_at(ticket, self.awaiting, wib(2026, 3, 4, 10, 0))  # waiting
+        self.assertEqual(ticket.sla_state, "paused")
+        self.set_stage_at(ticket, self.progress, wib(2026, 3, 9, 10, 0))  # Monday
+        # 20 h were left when paused: Monday 5 h, Tuesday and Wednesday 7.5 h
+        self.assertEqual(ticket.answer_deadline, wib(2026, 3, 11, 16, 0))
+        self.assertEqual(ticket.sla_state, "on_time")
+        self.set_stage_at(ticket, self.awaiting, wib(2026, 3, 10, 10, 0))  # one more day
+        self.set_stage_at(ticket, self.progress, wib(2026, 3, 11, 10, 0))
+        self.assertEqual(ticket.answer_deadline, wib(2026, 3, 12, 16, 0))
+
+    # holidays --------------------------------------------------------------
+    def _day_off(self, day, name="Hari libur daerah"):
+        return self.env["resource.calendar.leaves"].create(
+            {
+                "name": name,
+                "calendar_id": self.calendar.id,
+                "date_from": wib(day.year, day.month, day.day, 0, 0),
+                "date_to": wib(day.year, day.month, day.day, 23, 59, 59),
+            }
+        )
+
+    def test_holiday_added_moved_removed_after_submission(self):
+        ticket = self.consult_at(wib(2026, 3, 3, 10, 0))  # due Fri 6 March 16.30
+        later = self.consult_at(wib(2026, 4, 13, 10, 0))  # due Thu 16 April 16.00
+        self.assertEqual(later.answer_deadline, wib(2026, 4, 16, 16, 0))
+        Line = self.env["helpdesk.ticket.sla"]
+        with patch.object(
+            type(Line), "_ekonsultasi_refresh", autospec=True, side_effect=type(Line)._ekonsultasi_refresh
+        ) as refresh:
+            leave = self._day_off(dt.date(2026, 3, 5))  # a local day off on Thursday
+        refreshed = refresh.call_args.args[0]
+        self.assertIn(ticket.sla_line_id, refreshed)
+        self.assertNotIn(later.sla_line_id, refreshed, "only the consultations it touches")
+        self.assertEqual(ticket.answer_deadline, wib(2026, 3, 9, 16, 0))
+        self.assertEqual(later.answer_deadline, wib(2026, 4, 16, 16, 0))
+        leave.write(
+            {"date_from": wib(2026, 3, 4, 0, 0), "date_to": wib(2026, 3, 4, 23, 59, 59)}
+        )
+        self.assertEqual(ticket.answer_deadline, wib(2026, 3, 9, 16, 0))
+        leave.unlink()
+        self.assertEqual(ticket.answer_deadline, wib(2026, 3, 6, 16, 30))
+
+    def test_answered_consultation_keeps_its_limit(self):
+        ticket = self.consult_at(wib(2026, 3, 3, 10, 0))
+        self.answer_at(ticket, wib(2026, 3, 4, 9, 0))
+        self._day_off(dt.date(2026, 3, 5))
+        self.assertEqual(ticket.answer_deadline, wib(2026, 3, 6, 16, 30))
+        self.assertEqual(ticket.sla_state, "met")
+
+    # reminders and escalation ---------------------------------------------
+    def _notes(self, ticket, text):
+        return ticket.message_ids.filtered(lambda m: text in (m.body or ""))
+
+    def _run_cron(self, when, times=2):
+        with freeze_time(when):
+            for _i in range(times):
+                self.env["helpdesk.ticket.sla"]._cron_ekonsultasi_sla()
+
+    def test_reminder_then_two_escalation_levels_each_sent_once(self):
+        ticket = self.consult_at(wib(2026, 3, 3, 10, 0))  # due Fri 6 March 16.30
+        konsultan = ticket.user_id
+        self._run_cron(wib(2026, 3, 4, 9, 0))
+        self.assertFalse(self._notes(ticket, "Reminder"))
+        self._run_cron(wib(2026, 3, 5, 16, 30))
+        reminder = self._notes(ticket, "Reminder")
+        self.assertEqual(len(reminder), 1)
+        self.assertEqual(reminder.partner_ids, konsultan.partner_id)
+        self.assertEqual(reminder.subtype_id, self.env.ref("mail.mt_note"))
+        self._run_cron(wib(2026, 3, 9, 8, 0))
+        escalation = self._notes(ticket, "Escalation to the head")
+        self.assertEqual(len(escalation), 1)
+        self.assertIn(self.administrator.partner_id, escalation.partner_ids)
+        self.assertEqual(ticket.escalation_level, "1")
+        self.assertFalse(self._notes(ticket, "Escalation to the Inspektur"))
+        # two working days after the limit: Tuesday 10 March 16.00
+        self.assertEqual(ticket.sla_line_id.escalation_date, wib(2026, 3, 10, 16, 0))
+        self._run_cron(wib(2026, 3, 11, 8, 0))
+        to_inspektur = self._notes(ticket, "Escalation to the Inspektur")
+        self.assertEqual(len(to_inspektur), 1)
+        self.assertEqual(to_inspektur.partner_ids, self.inspektur.partner_id)
+        self.assertEqual(ticket.escalation_level, "2")
+        self._run_cron(wib(2026, 3, 12, 8, 0), times=3)
+        self.assertEqual(len(self._notes(ticket, "Reminder")), 1)
+        self.assertEqual(len(self._notes(ticket, "Escalation to the head")), 1)
+        self.assertEqual(len(self._notes(ticket, "Escalation to the Inspektur")), 1)
+        # the konsulti sees none of it
+        self.assertTrue(all(m.subtype_id.internal for m in self._notes(ticket, "Escalation")))
+
+    def test_answered_in_time_gets_no_escalation(self):
+        ticket = self.consult_at(wib(2026, 3, 3, 10, 0))
+        self.answer_at(ticket, wib(2026, 3, 6, 9, 0))
+        self._run_cron(wib(2026, 3, 12, 8, 0))
+        self.assertFalse(self._notes(ticket, "Escalation"))
+
+    def test_cron_that_dies_half_way_can_run_again(self):
+        first = self.consult_at(wib(2026, 3, 3, 10, 0))
+        second = self.consult_at(wib(2026, 3, 3, 11, 0))
+        Ticket = type(self.Ticket)
+        original = Ticket.message_post
+        calls = []
+
+        def failing(ticket, **kwargs):
+            calls.append(ticket)
+            if len(calls) == 2:
+                raise RuntimeError("the mail server went away")
+            return original(ticket, **kwargs)
+
+        with patch.object(Ticket, "message_post", autospec=True, side_effect=failing):
+            with self.assertRaises(RuntimeError), freeze_time(wib(2026, 3, 9, 8, 0)):
+                self.env["helpdesk.ticket.sla"]._cron_ekonsultasi_sla()
+        # the first reminder went out (and was committed); run again
+        self._run_cron(wib(2026, 3, 9, 8, 0))
+        for ticket in first | second:
+            self.assertEqual(len(self._notes(ticket, "Escalation to the head")), 1)
+            self.assertTrue(ticket.sla_line_id.escalation_1_date)
+
+    def test_paused_consultation_is_not_escalated(self):
+        ticket = self.consult_at(wib(2026, 3, 3, 10, 0))
+        self.set_stage_at(ticket, self.awaiting, wib(2026, 3, 4, 10, 0))
+        self._run_cron(wib(2026, 3, 12, 8, 0))
+        self.assertFalse(self._notes(ticket, "Escalation"))
+        self.assertEqual(ticket.sla_state, "paused")
+
+
+@tagged("post_install", "-at_install", "ekonsultasi")
+class TestAnswerLimitPortal(EkonsultasiCase):
+    def test_portal_template_shows_the_limit(self):
+        ticket = self.consult(self.konsulti.partner_id)
+        self.assertTrue(ticket.answer_deadline)
+        self.assertTrue(
+            ticket.with_context(lang="en_US", tz="Asia/Jakarta").answer_deadline_display.endswith(
+                " WIB"
+            )
+        )
