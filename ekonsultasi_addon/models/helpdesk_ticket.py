@@ -121,8 +121,8 @@ class HelpdeskTicket(models.Model):
         string="Answer due",
         related="sla_line_id.deadline",
         store=True,
-        tracking=True,
-        help="The limit of 3 hari kerja of the current round (Pasal 11 ayat (5)).",
+        help="The limit of 3 hari kerja of the current round (Pasal 11 ayat (5)). "
+        "Derived from the calendar: its days off are the record of why it moved.",
     )
     sla_state = fields.Selection(
         related="sla_line_id.sla_state", store=True, string="SLA state"
@@ -170,13 +170,17 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             ticket.can_resubmit = ticket.ekonsultasi_state == "answered"
 
-    @api.depends("ticket_sla_ids.round_id", "ticket_sla_ids.deadline", "current_round_id")
+    @api.depends("ticket_sla_ids.round_id", "current_round_id")
     def _compute_sla_line_id(self):
+        # not on the lines' deadlines: a holiday moving thousands of limits
+        # must not re-pick the line of every consultation
         for ticket in self:
             lines = ticket.ticket_sla_ids.filtered(
-                lambda line, t=ticket: line.round_id == t.current_round_id and line.deadline
+                lambda line, t=ticket: line.round_id == t.current_round_id
             )
-            ticket.sla_line_id = lines.sorted("deadline")[:1]
+            ticket.sla_line_id = lines.sorted(
+                lambda line: (line.deadline or datetime.datetime.max, line.id)
+            )[:1]
 
     @api.depends("sla_line_id.escalation_1_date", "sla_line_id.escalation_2_date")
     def _compute_escalation_level(self):

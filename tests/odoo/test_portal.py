@@ -244,6 +244,13 @@ class TestPortalIndonesian(EkonsultasiDataMixin, HttpCase):
         page = self.url_open(f"/my/ticket/{ticket.id}").text
         self.assertIn("Putaran", page)
         self.assertIn("Baru", page)  # stage name
+        # "Batas waktu jawaban: Jumat, 27 Maret 2026 16.30 WIB"
+        self.assertRegex(
+            page,
+            r"Batas waktu jawaban:</strong>\s*<span>(Senin|Selasa|Rabu|Kamis|Jumat), "
+            r"\d{1,2} (Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|"
+            r"Oktober|November|Desember) \d{4} \d\d\.\d\d WIB</span>",
+        )
 
 
 @tagged("post_install", "-at_install", "ekonsultasi")

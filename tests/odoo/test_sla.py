@@ -172,14 +172,17 @@ class TestAnswerLimit(EkonsultasiCase):
         ticket = self.consult_at(wib(2026, 3, 3, 10, 0))  # due Fri 6 March 16.30
         later = self.consult_at(wib(2026, 4, 13, 10, 0))  # due Thu 16 April 16.00
         self.assertEqual(later.answer_deadline, wib(2026, 4, 16, 16, 0))
-        Line = self.env["helpdesk.ticket.sla"]
-        with patch.object(
-            type(Line), "_ekonsultasi_refresh", autospec=True, side_effect=type(Line)._ekonsultasi_refresh
-        ) as refresh:
+        Line = type(self.env["helpdesk.ticket.sla"])
+        original = Line._ekonsultasi_recompute_for_leaves
+        moved = []
+
+        def recompute(model, spans):
+            moved.append(original(model, spans))
+            return moved[-1]
+
+        with patch.object(Line, "_ekonsultasi_recompute_for_leaves", autospec=True, side_effect=recompute):
             leave = self._day_off(dt.date(2026, 3, 5))  # a local day off on Thursday
-        refreshed = refresh.call_args.args[0]
-        self.assertIn(ticket.sla_line_id, refreshed)
-        self.assertNotIn(later.sla_line_id, refreshed, "only the consultations it touches")
+        self.assertEqual(moved[0], ticket.sla_line_id, "only the consultations it touches")
         self.assertEqual(ticket.answer_deadline, wib(2026, 3, 9, 16, 0))
         self.assertEqual(later.answer_deadline, wib(2026, 4, 16, 16, 0))
         leave.write(

@@ -1,0 +1,187 @@
+"""Benchmark: recomputing answer limits after a holiday change.
+
+In one run, on N open consultations (default 10,000) submitted over the ten
+working days before a new day off:
+
+1. our recompute: creating the day off (``resource.calendar.leaves``), which
+   finds the consultations it touches and recomputes their limits, reminder
+   and escalation dates and states in batches, written to the database;
+2. the same recompute done as helpdesk_mgmt_sla does it: ``plan_hours`` of
+   the calendar, per record, with ``compute_leaves=True`` (results only,
+   nothing written); target: ours at least 20 x faster;
+3. the pure working-day arithmetic of ``lib/workdays.py`` for the same N
+   dates against ``numpy.busday_offset`` on the same holidays, the practical
+   floor; target: within 5 x of it.
+
+Everything runs in a transaction that is rolled back. Run it with
+``make bench`` or
+    python3 bench/bench_sla.py -c .state/odoo.conf --db ekonsultasi_bench
+"""
+
+import argparse
+import datetime as dt
+import sys
+import time
+
+import numpy as np
+
+import odoo
+from odoo.modules.registry import Registry
+from odoo.tools import config
+
+CHUNK = 1000
+
+
+def setup(env, count):
+    calendar = env.ref("ekonsultasi_addon.resource_calendar_hari_kerja_asn")
+    for year in (2026, 2027):
+        calendar.action_import_holidays(year)
+    group_ids = [
+        env.ref("base.group_user").id,
+        env.ref("ekonsultasi_addon.group_ekonsultasi_konsultan").id,
+    ]
+    users = env["res.users"].create(
+        [
+            {
+                "name": f"Konsultan SLA {i}",
+                "login": f"bench_sla_{i}",
+                "jenis_jabatan": "administrator",
+                "groups_id": [(6, 0, group_ids)],
+            }
+            for i in range(5)
+        ]
+    )
+    team = env["helpdesk.ticket.team"].create(
+        {"name": "Tim SLA", "user_ids": [(6, 0, users.ids)]}
+    )
+    agency = env["ekonsultasi.perangkat.daerah"].create({"name": "Dinas SLA"})
+    top = env["helpdesk.ticket.category"].create(
+        {"name": "SLA", "perangkat_daerah_id": agency.id, "team_id": team.id}
+    )
+    topic = env["helpdesk.ticket.category"].create({"name": "Topik", "parent_id": top.id})
+    partner = env["res.partner"].create({"name": "Konsulti SLA"})
+    # submissions spread over the ten working days before Monday 11 May 2026,
+    # office hours and not (WIB = UTC+7)
+    rng = np.random.default_rng(7)
+    days = [dt.date(2026, 4, 27) + dt.timedelta(days=d) for d in range(14)]
+    days = [d for d in days if d.weekday() < 5]
+    received = [
+        dt.datetime.combine(days[int(rng.integers(len(days)))], dt.time())
+        + dt.timedelta(seconds=int(rng.integers(0, 86400)))
+        for _i in range(count)
+    ]
+    Ticket = env["helpdesk.ticket"].with_context(
+        tracking_disable=True, mail_create_nolog=True, mail_notrack=True
+    )
+    tickets = Ticket.browse()
+    for start in range(0, count, CHUNK):
+        tickets |= Ticket.create(
+            [
+                {
+                    "name": f"Konsultasi {i}",
+                    "description": "<p>x</p>",
+                    "partner_id": partner.id,
+                    "category_id": topic.id,
+                }
+                for i in range(start, min(start + CHUNK, count))
+            ]
+        )
+    lines = tickets.ticket_sla_ids
+    # the submission times above, as if the consultations came in then
+    for line, when in zip(lines.sorted("id"), received, strict=False):
+        line.round_id.start_date = when
+        line.received_date = when
+    env.flush_all()
+    lines._ekonsultasi_refresh()
+    return calendar, lines
+
+
+def measure(dbname, count):
+    registry = Registry(dbname)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        try:
+            start = time.perf_counter()
+            calendar, lines = setup(env, count)
+            print(f"setup: {len(lines)} open consultations in {time.perf_counter() - start:.1f} s")
+            before = {line.id: line.deadline for line in lines}
+
+            # 1. ours, end to end: the day off is created, limits move
+            env.invalidate_all()
+            start = time.perf_counter()
+            env["resource.calendar.leaves"].create(
+                {
+                    "name": "Hari jadi kabupaten",
+                    "calendar_id": calendar.id,
+                    "date_from": dt.datetime(2026, 5, 4, 17, 0),  # 5 May WIB
+                    "date_to": dt.datetime(2026, 5, 5, 16, 59, 59),
+                }
+            )
+            env.flush_all()
+            ours = time.perf_counter() - start
+            moved = sum(1 for line in lines if line.deadline != before[line.id])
+
+            # 2. helpdesk_mgmt_sla's way: plan_hours per record
+            hours = calendar.hours_per_day * 3
+            records = [(line.received_date, hours) for line in lines]
+            start = time.perf_counter()
+            oca = [
+                calendar.plan_hours(h, when, compute_leaves=True) for when, h in records
+            ]
+            oca_s = time.perf_counter() - start
+            assert len(oca) == len(records)
+
+            # 3. pure arithmetic against numpy.busday_offset
+            from odoo.addons.ekonsultasi_addon.lib import workdays
+
+            work = calendar._ekonsultasi_work_calendar(dt.date(2026, 1, 1), dt.date(2027, 6, 30))
+            epoch = workdays.to_epoch([line.received_date for line in lines])
+            three = np.full(len(epoch), 3)
+            holidays = np.array(
+                sorted(
+                    set(np.arange(work.first_day, work.last_day + 1))
+                    - set(work.work_days.tolist())
+                    - {
+                        d
+                        for d in range(work.first_day, work.last_day + 1)
+                        if (d + 3) % 7 >= 5
+                    }
+                ),
+                dtype="datetime64[D]",
+            )
+            dates = (epoch // 86400).astype("datetime64[D]")
+            reps = 50
+            start = time.perf_counter()
+            for _i in range(reps):
+                np.busday_offset(dates, 3, roll="forward", holidays=holidays)
+            floor = (time.perf_counter() - start) / reps
+            start = time.perf_counter()
+            for _i in range(reps):
+                work.deadline_end_of_day(epoch, three)
+            pure = (time.perf_counter() - start) / reps
+        finally:
+            cr.rollback()
+    n = len(records)
+    print(f"day off added, limits moved          : {moved} of {n}")
+    print(f"ours (day off -> limits written)     : {ours:.2f} s")
+    print(f"helpdesk_mgmt_sla plan_hours/record  : {oca_s:.2f} s ({oca_s / n * 1000:.2f} ms each)")
+    print(f"speed-up                             : {oca_s / ours:.1f} x (target >= 20)")
+    print(f"workdays.deadline_end_of_day, {n} dates: {pure * 1000:.2f} ms")
+    print(f"numpy.busday_offset, same dates      : {floor * 1000:.2f} ms")
+    print(f"ratio to the floor                   : {pure / floor:.1f} x (target <= 5)")
+    return 0 if oca_s / ours >= 20 and pure / floor <= 5 else 1
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("--db", required=True, help="database with ekonsultasi_addon")
+    parser.add_argument("-n", "--count", type=int, default=10000)
+    args = parser.parse_args()
+    config.parse_config(["-c", args.config, "--log-level=warn"])
+    odoo.modules.module.initialize_sys_path()
+    return measure(args.db, args.count)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
