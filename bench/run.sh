@@ -2,6 +2,8 @@
 # make bench: prepares the benchmark databases (once) and runs the benchmarks.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+# SIMPEG directory read benchmark: slapd + python-ldap only, no Odoo needed
+"$PYTHON" "$ROOT/bench/bench_ldap_directory.py"
 odoo_importable || die "Odoo 18 is not importable (run: ODOO_SOURCE=/path/to/odoo make test)"
 ensure_oca_addons
 pg_start
@@ -21,3 +23,5 @@ prepare ekonsultasi_bench "$ADDON"
 cd "$ROOT"
 "$PYTHON" bench/bench_create.py -c "$ODOO_CONF" --db ekonsultasi_bench \
     --plain-db ekonsultasi_bench_plain "$@"
+# SIMPEG synchronisation: ldapsearch vs bare res.users.create vs our syncs
+"$PYTHON" bench/bench_simpeg_sync.py -c "$ODOO_CONF" --db ekonsultasi_bench

@@ -15,3 +15,7 @@ from . import helpdesk_ticket_category
 from . import helpdesk_ticket_team
 from . import helpdesk_ticket_round
 from . import helpdesk_ticket
+from . import ekonsultasi_simpeg_mapping_line
+from . import res_company_ldap
+from . import ekonsultasi_simpeg_sync_run
+from . import ekonsultasi_simpeg_sync_line

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -37,3 +37,23 @@ class ResUsers(models.Model):
         return self.has_group(
             "ekonsultasi_addon.group_ekonsultasi_inspektorat"
         ) and not self.has_group("helpdesk_mgmt.group_helpdesk_user_own")
+
+
+class ResUsersSimpeg(models.Model):
+    """Accounts that come from a SIMPEG directory: only these are created,
+    updated and archived by the synchronisation."""
+
+    _inherit = "res.users"
+
+    simpeg_ldap_id = fields.Many2one(
+        comodel_name="res.company.ldap",
+        string="SIMPEG directory",
+        readonly=True,
+        index=True,
+        copy=False,
+        ondelete="set null",
+        help="The directory this account comes from. Empty: a local account, "
+        "never touched by the synchronisation.",
+    )
+    simpeg_dn = fields.Char(string="Directory entry (DN)", readonly=True, copy=False)
+    simpeg_fingerprint = fields.Char(readonly=True, copy=False)

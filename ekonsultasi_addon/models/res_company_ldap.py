@@ -1,0 +1,425 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""SIMPEG directory on top of auth_ldap's ``res.company.ldap``.
+
+auth_ldap keeps the login flow (``res.users._login`` / ``_check_credentials``
+call ``_authenticate`` and ``_get_or_create_user`` of each server); for a
+server marked *SIMPEG directory* this model
+
+* checks the password with ``lib.simpeg_ldap.authenticate`` (login escaped in
+  the filter, single entry, network and operation time-outs, ldaps or
+  STARTTLS with the certificate checked),
+* creates the account of a first login as a **portal** user in the Konsulti
+  group with the SIMPEG profile (never by copying a template user, which
+  could be internal),
+* gives the administrator an editable attribute mapping and the settings of
+  the synchronisation (``ekonsultasi.simpeg.sync.run``).
+"""
+
+import datetime
+import logging
+
+import ldap
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessDenied, UserError, ValidationError
+from odoo.tools.misc import str2bool
+
+from ..lib import simpeg_ldap, simpeg_mapping, simpeg_sync
+from .ekonsultasi_simpeg_mapping_line import default_mapping_lines
+
+_logger = logging.getLogger(__name__)
+
+# fields added to the configuration dictionaries of auth_ldap (_get_ldap_dicts)
+SIMPEG_CONF_FIELDS = [
+    "simpeg_enabled",
+    "ldap_ssl",
+    "ldap_ca_file",
+    "ldap_tls_require_cert",
+    "ldap_timeout",
+]
+
+# profile key of lib.simpeg_mapping -> res.users / res.partner field
+PROFILE_TO_FIELD = {
+    "name": "name",
+    "email": "email",
+    "phone": "phone",
+    "mobile": "mobile",
+    "nip": "nip",
+    "nik": "nik",
+    "asn_type": "asn_type",
+    "konsulti_origin": "konsulti_origin",
+    "jabatan_name": "jabatan_name",
+    "jenis_jabatan": "jenis_jabatan",
+    "jenjang_fungsional": "jenjang_fungsional",
+    "unit_kerja_code": "perangkat_daerah_id",
+    "nagari_code": "desa_id",
+}
+
+# creating accounts from the directory: no invitation e-mail, no chatter
+SIMPEG_USER_CONTEXT = {
+    "no_reset_password": True,
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+}
+
+
+class ResCompanyLdap(models.Model):
+    _inherit = "res.company.ldap"
+
+    # auth_ldap leaves the bind password readable by whoever reads the record
+    ldap_password = fields.Char(groups="base.group_system")
+    simpeg_enabled = fields.Boolean(
+        string="SIMPEG directory",
+        help="Konsulti log in with their NIP (or directory identifier) and "
+        "directory password; their account is a portal account in the "
+        "Konsulti group with the profile read from the directory, and the "
+        "accounts are synchronised with the directory.",
+    )
+    ldap_ssl = fields.Boolean(
+        string="Use LDAPS",
+        help="Connect with ldap:// over TLS (ldaps://, usually port 636) "
+        "instead of ldap:// (with STARTTLS when 'Use TLS' is set).",
+    )
+    ldap_ca_file = fields.Char(
+        string="CA certificate file",
+        help="Path on the Odoo server of the CA certificate(s) that signed the "
+        "directory's certificate. Empty: the system's CAs.",
+    )
+    ldap_tls_require_cert = fields.Selection(
+        selection=[
+            ("demand", "Check the certificate"),
+            ("allow", "Check if possible"),
+            ("never", "Never check (tests only)"),
+        ],
+        string="Certificate check",
+        default="demand",
+        required=True,
+    )
+    ldap_timeout = fields.Integer(
+        string="Time-out (s)",
+        default=10,
+        help="Network and operation time-out of the directory, in seconds.",
+    )
+    simpeg_people_filter = fields.Char(
+        string="People filter",
+        default=simpeg_ldap.DEFAULT_FILTER,
+        help="LDAP filter of every person the synchronisation reads under the base.",
+    )
+    simpeg_page_size = fields.Integer(
+        string="Page size",
+        default=simpeg_ldap.DEFAULT_PAGE_SIZE,
+        help="Entries read per page (Simple Paged Results).",
+    )
+    simpeg_mapping_line_ids = fields.One2many(
+        comodel_name="ekonsultasi.simpeg.mapping.line",
+        inverse_name="ldap_id",
+        string="Attribute mapping",
+        copy=True,
+        default=lambda self: [
+            Command.create({"key": key, "attribute": attribute, "sequence": index})
+            for index, (key, attribute) in enumerate(default_mapping_lines())
+        ],
+    )
+    simpeg_max_archive_share = fields.Float(
+        string="Archive at most (%)",
+        default=simpeg_sync.DEFAULT_MAX_ARCHIVE_SHARE * 100,
+        help="A full synchronisation that would archive more than this share "
+        "of the active accounts of this directory archives none: the "
+        "administrator confirms them on the run.",
+    )
+    simpeg_watermark = fields.Char(
+        string="Read up to",
+        readonly=True,
+        copy=False,
+        help="Latest modifyTimestamp of the directory seen by a synchronisation; "
+        "the next incremental run reads the entries modified after it.",
+    )
+    simpeg_run_ids = fields.One2many(
+        comodel_name="ekonsultasi.simpeg.sync.run",
+        inverse_name="ldap_id",
+        string="Synchronisation runs",
+    )
+    simpeg_user_count = fields.Integer(
+        string="Directory accounts", compute="_compute_simpeg_user_count"
+    )
+
+    def _compute_simpeg_user_count(self):
+        counts = dict(
+            self.env["res.users"]
+            .with_context(active_test=False)
+            ._read_group([("simpeg_ldap_id", "in", self.ids)], ["simpeg_ldap_id"], ["__count"])
+        )
+        for server in self:
+            server.simpeg_user_count = counts.get(server, 0)
+
+    @api.constrains("simpeg_enabled", "ldap_filter", "simpeg_mapping_line_ids",
+                    "simpeg_max_archive_share", "ldap_timeout", "simpeg_page_size")
+    def _check_simpeg_settings(self):
+        for server in self.filtered("simpeg_enabled"):
+            if (server.ldap_filter or "").count("%s") != 1:
+                raise ValidationError(
+                    self.env._("The LDAP filter of a SIMPEG directory must contain "
+                               "%(placeholder)s exactly once (where the login goes).",
+                               placeholder="%s")
+                )
+            login = server.simpeg_mapping_line_ids.filtered(lambda line: line.key == "login")
+            if login and not login.attribute:
+                raise ValidationError(self.env._("The login must be read from an attribute."))
+            if not 0 <= server.simpeg_max_archive_share <= 100:
+                raise ValidationError(self.env._("The archive share is a percentage (0 to 100)."))
+            if server.ldap_timeout < 1 or server.simpeg_page_size < 1:
+                raise ValidationError(
+                    self.env._("The time-out and the page size must be positive.")
+                )
+
+    # ------------------------------------------------------------------
+    # auth_ldap hooks
+    # ------------------------------------------------------------------
+    def _get_ldap_dicts(self):
+        # as OCA users_ldap_mail: the new settings travel in the same dicts
+        confs = super()._get_ldap_dicts()
+        extra = {
+            # sudo: the settings (bind password included) are needed for a login, before anyone is authenticated
+            row["id"]: row
+            for row in self.sudo().browse([c["id"] for c in confs]).read(SIMPEG_CONF_FIELDS)
+        }
+        for conf in confs:
+            conf.update({k: v for k, v in extra.get(conf["id"], {}).items() if k != "id"})
+        return confs
+
+    def _connect(self, conf):
+        """auth_ldap's connection, plus ldaps://, the CA file, the
+        certificate check and time-outs (used by auth_ldap's own query and
+        password change of non-SIMPEG servers)."""
+        scheme = "ldaps" if conf.get("ldap_ssl") else "ldap"
+        connection = ldap.initialize(
+            f"{scheme}://{conf['ldap_server']}:{conf['ldap_server_port']}"
+        )
+        # sudo: a system parameter auth_ldap itself reads for any login
+        chase_ref_disabled = self.env["ir.config_parameter"].sudo().get_param(
+            "auth_ldap.disable_chase_ref"
+        )
+        if str2bool(chase_ref_disabled):
+            connection.set_option(ldap.OPT_REFERRALS, ldap.OPT_OFF)
+        timeout = float(conf.get("ldap_timeout") or 10)
+        connection.set_option(ldap.OPT_NETWORK_TIMEOUT, timeout)
+        if conf.get("ldap_ssl") or conf.get("ldap_tls"):
+            level = {
+                "demand": ldap.OPT_X_TLS_DEMAND,
+                "allow": ldap.OPT_X_TLS_ALLOW,
+                "never": ldap.OPT_X_TLS_NEVER,
+            }[conf.get("ldap_tls_require_cert") or "demand"]
+            connection.set_option(ldap.OPT_X_TLS_REQUIRE_CERT, level)
+            if conf.get("ldap_ca_file"):
+                connection.set_option(ldap.OPT_X_TLS_CACERTFILE, conf["ldap_ca_file"])
+            connection.set_option(ldap.OPT_X_TLS_NEWCTX, 0)
+        if conf.get("ldap_tls") and not conf.get("ldap_ssl"):
+            connection.start_tls_s()
+        return connection
+
+    def _authenticate(self, conf, login, password):
+        if not conf.get("simpeg_enabled"):
+            return super()._authenticate(conf, login, password)
+        # sudo: a login: nobody is authenticated yet
+        server = self.sudo().browse(conf["id"])
+        try:
+            found = simpeg_ldap.authenticate(
+                server._simpeg_config(conf), login, password,
+                attrs=server._simpeg_mapping().attributes(),
+            )
+        except (simpeg_ldap.DirectoryError, ValueError) as exc:
+            _logger.error("SIMPEG directory %s: login of %r refused: %s",
+                          conf["ldap_server"], login, exc)
+            return False
+        return found or False
+
+    def _map_ldap_attributes(self, conf, login, ldap_entry):
+        if not conf.get("simpeg_enabled"):
+            return super()._map_ldap_attributes(conf, login, ldap_entry)
+        # sudo: a login: nobody is authenticated yet
+        server = self.sudo().browse(conf["id"])
+        dn, attrs = ldap_entry
+        codes = server._simpeg_known_codes()
+        profile, problems = simpeg_mapping.map_entry(
+            attrs, server._simpeg_mapping(),
+            known_unit_codes=codes[0], known_nagari_codes=codes[1],
+        )
+        blocking = [str(p) for p in problems if p.blocking]
+        if blocking or (profile["login"] or "").lower() != login.strip().lower():
+            _logger.warning("SIMPEG login %r: entry %s not usable: %s", login, dn,
+                            "; ".join(blocking) or "the login attribute differs")
+            raise AccessDenied()
+        return server._simpeg_user_values(profile, dn, simpeg_sync.fingerprint(profile), codes)
+
+    def _get_or_create_user(self, conf, login, ldap_entry):
+        if not conf.get("simpeg_enabled"):
+            return super()._get_or_create_user(conf, login, ldap_entry)
+        self.env.cr.execute(
+            "SELECT id, active FROM res_users WHERE lower(login)=%s", (login.lower().strip(),)
+        )
+        row = self.env.cr.fetchone()
+        if row:
+            if row[1]:
+                return row[0]
+        elif conf["create_user"]:
+            values = self._map_ldap_attributes(conf, login, ldap_entry)
+            # never a copy of the template user: a konsulti is a portal user
+            # sudo: the first login of a konsulti: nobody is authenticated yet
+            user = self.sudo().browse(conf["id"])._simpeg_create_users([values])
+            _logger.info("SIMPEG: portal account %s created at first login", login)
+            return user.id
+        raise AccessDenied(
+            self.env._("No local user found for LDAP login and not configured to create one")
+        )
+
+    # ------------------------------------------------------------------
+    # SIMPEG helpers (also used by the synchronisation)
+    # ------------------------------------------------------------------
+    def _simpeg_conf(self):
+        self.ensure_one()
+        for conf in self._get_ldap_dicts():
+            if conf["id"] == self.id:
+                return conf
+        raise UserError(self.env._("The LDAP server %(name)s has no address.",
+                                   name=self.display_name))
+
+    def _simpeg_config(self, conf=None):
+        """The ``SimpegLdapConfig`` of this server."""
+        self.ensure_one()
+        conf = conf or self._simpeg_conf()
+        scheme = "ldaps" if conf.get("ldap_ssl") else "ldap"
+        return simpeg_ldap.SimpegLdapConfig(
+            uri=f"{scheme}://{conf['ldap_server']}:{conf['ldap_server_port']}",
+            base=conf["ldap_base"],
+            bind_dn=conf.get("ldap_binddn") or "",
+            bind_password=conf.get("ldap_password") or "",
+            filter=self.simpeg_people_filter or simpeg_ldap.DEFAULT_FILTER,
+            login_filter=conf["ldap_filter"],
+            starttls=bool(conf.get("ldap_tls")) and not conf.get("ldap_ssl"),
+            ca_file=conf.get("ldap_ca_file") or "",
+            tls_require_cert=conf.get("ldap_tls_require_cert") or "demand",
+            timeout=float(conf.get("ldap_timeout") or 10),
+            page_size=self.simpeg_page_size or simpeg_ldap.DEFAULT_PAGE_SIZE,
+        )
+
+    def _simpeg_mapping(self):
+        """The ``SimpegMapping`` of the attribute lines (defaults for the
+        fields without a line)."""
+        self.ensure_one()
+        return simpeg_mapping.SimpegMapping.from_dict(
+            {line.key: (line.attribute or "").strip() for line in self.simpeg_mapping_line_ids}
+        )
+
+    def _simpeg_known_codes(self):
+        """({unit kerja code: perangkat daerah id}, {nagari code: desa id}) of
+        the server's company: codes outside them are reported, not guessed."""
+        self.ensure_one()
+        result = []
+        for model in ("ekonsultasi.perangkat.daerah", "ekonsultasi.desa"):
+            # sudo: every code of the server's company, whatever the running user's company
+            records = self.env[model].sudo().search_read(
+                [("company_id", "=", self.company.id), ("code", "!=", False)], ["code"]
+            )
+            result.append({rec["code"]: rec["id"] for rec in records})
+        return tuple(result)
+
+    def _simpeg_profile_values(self, profile, codes, keys=None):
+        """res.users values of the profile keys ``keys`` (default: all)."""
+        units, nagari = codes
+        values = {}
+        for key in keys if keys is not None else PROFILE_TO_FIELD:
+            field = PROFILE_TO_FIELD.get(key)
+            if not field:
+                continue
+            value = profile.get(key)
+            if key == "unit_kerja_code":
+                value = units.get(value)
+            elif key == "nagari_code":
+                value = nagari.get(value)
+            values[field] = value or False
+        return values
+
+    def _simpeg_user_values(self, profile, dn, fingerprint, codes):
+        """Values of a new konsulti account from a directory profile."""
+        self.ensure_one()
+        konsulti = self.env.ref("ekonsultasi_addon.group_ekonsultasi_konsulti")
+        values = self._simpeg_profile_values(profile, codes)
+        values.update(
+            login=profile["login"],
+            name=profile["name"] or profile["login"],
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+            groups_id=[Command.set(konsulti.ids)],
+            simpeg_ldap_id=self.id,
+            simpeg_dn=dn,
+            simpeg_fingerprint=fingerprint,
+        )
+        return values
+
+    def _simpeg_create_users(self, vals_list):
+        """Create konsulti accounts (portal, Konsulti group) in one batch."""
+        # sudo: accounts are made by a login or by the sync, not by a user with rights on users
+        users = (
+            self.env["res.users"].sudo().with_context(**SIMPEG_USER_CONTEXT).create(vals_list)
+        )
+        internal = users.filtered(lambda user: not user.share)
+        if internal:  # a konsulti is never an internal user
+            raise ValidationError(
+                self.env._("Directory accounts must be portal users: %(logins)s",
+                           logins=", ".join(internal.mapped("login")))
+            )
+        return users
+
+    def _simpeg_advance_watermark(self, stamp):
+        self.ensure_one()
+        if stamp and (not self.simpeg_watermark or stamp > self.simpeg_watermark):
+            # sudo: bookkeeping of the sync, written whoever runs it
+            self.sudo().simpeg_watermark = stamp
+
+    def _simpeg_modified_since(self):
+        """Start of the next incremental read: one second after the latest
+        modifyTimestamp already read (None: read everything)."""
+        self.ensure_one()
+        if not self.simpeg_watermark:
+            return None
+        moment = simpeg_ldap.parse_generalized_time(self.simpeg_watermark)
+        return moment + datetime.timedelta(seconds=1)
+
+    # ------------------------------------------------------------------
+    # actions
+    # ------------------------------------------------------------------
+    def _simpeg_action_run(self, mode, dry_run=False):
+        self.ensure_one()
+        if not self.simpeg_enabled:
+            raise UserError(self.env._("This LDAP server is not a SIMPEG directory."))
+        run = self.env["ekonsultasi.simpeg.sync.run"]._run_sync(self, mode, dry_run=dry_run)
+        return run._get_form_action()
+
+    def action_simpeg_sync_full(self):
+        return self._simpeg_action_run("full")
+
+    def action_simpeg_sync_incremental(self):
+        return self._simpeg_action_run("incremental")
+
+    def action_simpeg_dry_run(self):
+        return self._simpeg_action_run("full", dry_run=True)
+
+    def action_simpeg_open_users(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Directory accounts"),
+            "res_model": "res.users",
+            "view_mode": "list,form",
+            "domain": [("simpeg_ldap_id", "=", self.id)],
+            "context": {"active_test": False},
+        }
+
+    def action_simpeg_reset_mapping(self):
+        for server in self:
+            server.simpeg_mapping_line_ids = [Command.clear()] + [
+                Command.create({"key": key, "attribute": attribute, "sequence": index})
+                for index, (key, attribute) in enumerate(default_mapping_lines())
+            ]
