@@ -199,6 +199,17 @@ class TestAnswerLimit(EkonsultasiCase):
         self.assertEqual(ticket.answer_deadline, wib(2026, 3, 6, 16, 30))
         self.assertEqual(ticket.sla_state, "met")
 
+    def test_sla_report_lists_each_round(self):
+        """helpdesk_mgmt_sla's own SLA report still reads the round lines."""
+        ticket = self.consult_at(wib(2026, 3, 3, 10, 0))
+        self.answer_at(ticket, wib(2026, 3, 4, 9, 0))
+        with freeze_time(wib(2026, 3, 9, 14, 0)):
+            ticket.sudo().action_resubmit("Belum jelas.")
+            self.env.flush_all()
+        rows = self.env["helpdesk.sla.report"].search([("ticket_id", "=", ticket.id)])
+        self.assertEqual(len(rows), 2)
+        self.assertEqual(sorted(rows.mapped("state")), ["accomplished", "expired"])
+
     # reminders and escalation ---------------------------------------------
     def _notes(self, ticket, text):
         return ticket.message_ids.filtered(lambda m: text in (m.body or ""))
