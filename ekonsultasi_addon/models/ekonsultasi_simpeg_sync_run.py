@@ -1,12 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """One synchronisation pass of a SIMPEG directory with the konsulti accounts.
 
-The decision is ``lib.simpeg_sync.plan_sync`` (pure Python, tested against a
-real slapd); this model reads the directory page by page into it, applies
-the plan in batches inside one savepoint and keeps the log: counts, the
-entries in error, and the archives withheld until the administrator
-confirms them. Only accounts marked with the directory (``res.users.
-simpeg_ldap_id``) are ever updated or archived.
+The decision is ``lib.simpeg_sync`` (pure Python, tested against a real
+slapd): ``sync_pass`` reads the directory page by page and, for each page,
+this model looks up the known state of that page's logins only, applies the
+page's changes (or only logs them, for a dry run) and writes its log lines;
+the logins seen are kept in a PostgreSQL temporary table, which gives the
+accounts absent from the directory at the end. Memory thus follows the page
+size, not the directory. Everything happens inside one savepoint: a
+directory failing in the middle changes nothing. Only accounts marked with
+the directory (``res.users.simpeg_ldap_id``) are ever updated or archived.
 """
 
 import logging
@@ -24,6 +27,8 @@ from .res_company_ldap import PROFILE_TO_FIELD, SIMPEG_USER_CONTEXT
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+MAX_ATTEMPTS = 3  # passes restarted because of logins used twice
+SEEN_TABLE = "ekonsultasi_simpeg_sync_seen"  # temporary, one pass
 ARCHIVE_REASONS = {
     "gone": "no longer in the directory",
     "inactive": "inactive in the directory (kedudukan hukum)",
@@ -228,53 +233,72 @@ class EkonsultasiSimpegSyncRun(models.Model):
         codes = server._simpeg_known_codes()
         full = self.mode == "full"
         modified_since = None if full else server._simpeg_modified_since()
-        tracker = {"stamp": None}
         attrs = mapping.attributes() + ["modifyTimestamp"]
-        plan = simpeg_sync.plan_sync(
-            self._simpeg_entries(config, attrs, modified_since, tracker),
-            self._known_users(server),
-            full=full,
-            mapping=mapping,
-            max_archive_share=server.simpeg_max_archive_share / 100.0,
-            known_unit_codes=set(codes[0]),
-            known_nagari_codes=set(codes[1]),
-            dry_run=self.dry_run,
-        )
-        if not plan.ok:
-            _logger.error("SIMPEG synchronisation of %s failed: %s",
-                          server.ldap_server, plan.directory_error)
-            self._fail(plan.directory_error or self.env._("The directory could not be read."),
-                       seen_count=plan.seen)
-            return
-        lines = []
-        if self.dry_run:
-            counts = self._preview(server, plan, codes, lines)
-        else:
+        duplicates = set()
+        for _attempt in range(MAX_ATTEMPTS):
+            tracker = {"stamp": None}
+            store = _RunStore(self, server, codes)
+            result = None
             try:
                 with self.env.cr.savepoint():
-                    counts = self._apply(server, plan, codes, lines)
+                    store.open()
+                    result = simpeg_sync.sync_pass(
+                        self._simpeg_entries(config, attrs, modified_since, tracker),
+                        store,
+                        full=full,
+                        page_size=config.page_size,
+                        mapping=mapping,
+                        max_archive_share=server.simpeg_max_archive_share / 100.0,
+                        known_unit_codes=set(codes[0]),
+                        known_nagari_codes=set(codes[1]),
+                        duplicates=duplicates,
+                        dry_run=self.dry_run,
+                    )
+                    if not result.ok:
+                        raise _UndoPass()
+                    store.close()
+            except _UndoPass:
+                if result.complete and result.restart:
+                    # logins used twice, the first entry already applied: again,
+                    # leaving them alone from the start
+                    duplicates |= result.restart
+                    continue
+                _logger.error("SIMPEG synchronisation of %s failed: %s",
+                              server.ldap_server, result.directory_error)
+                self._fail(result.directory_error
+                           or self.env._("The directory could not be read."),
+                           seen_count=result.seen)
+                return
             except Exception as exc:  # noqa: BLE001 - logged on the run, nothing kept
                 _logger.exception("SIMPEG synchronisation of %s failed", server.ldap_server)
                 self._fail(self.env._("Applying the changes failed, nothing was changed: "
-                                      "%(error)s", error=exc), seen_count=plan.seen)
+                                      "%(error)s", error=exc),
+                           seen_count=result.seen if result else 0)
                 return
+            break
+        else:
+            self._fail(self.env._("Some logins are used by several directory entries and the "
+                                  "directory kept changing during the synchronisation: "
+                                  "nothing was changed."))
+            return
+        if not self.dry_run:
             server._simpeg_advance_watermark(tracker["stamp"])
-        lines += self._problem_lines(plan)
-        # sudo: the run log is written by the sync, whoever starts it
-        self.env["ekonsultasi.simpeg.sync.line"].sudo().create(
-            [dict(line, run_id=self.id) for line in lines]
-        )
-        counts.update(
-            seen_count=plan.seen,
-            skipped_count=plan.skipped_inactive,
-            withheld_count=len(plan.withheld_archives),
-            warning_count=len(plan.warnings),
-            withheld_reason=plan.withheld_reason or False,
-            state="to_confirm" if plan.needs_confirmation and not self.dry_run else "done",
-            date_end=fields.Datetime.now(),
-        )
-        counts["error_count"] = counts.get("error_count", 0) + len(plan.errors)
-        self.write(counts)
+        counts = store.counts
+        self.write({
+            "seen_count": result.seen,
+            "created_count": counts["created"],
+            "updated_count": counts["updated"],
+            "reactivated_count": counts["reactivated"],
+            "unchanged_count": result.unchanged + counts["same"],
+            "archived_count": result.archived,
+            "skipped_count": result.skipped_inactive,
+            "withheld_count": result.withheld,
+            "error_count": result.errors + counts["error_count"],
+            "warning_count": result.warnings,
+            "withheld_reason": result.withheld_reason or False,
+            "state": "to_confirm" if result.needs_confirmation and not self.dry_run else "done",
+            "date_end": fields.Datetime.now(),
+        })
 
     def _fail(self, message, **values):
         self.write(dict(values, state="failed", error_message=message,
@@ -296,7 +320,7 @@ class EkonsultasiSimpegSyncRun(models.Model):
     def _simpeg_entries(self, config, attrs, modified_since, tracker):
         """The directory's entries, page by page; ``tracker['stamp']`` gets
         the latest modifyTimestamp seen. Any failure raises
-        ``DirectoryError`` (``plan_sync`` then plans nothing)."""
+        ``DirectoryError`` (``sync_pass`` then stops and the run is undone)."""
         conn = simpeg_ldap.connect(config)
         latest = tracker["stamp"]
         try:
@@ -316,20 +340,6 @@ class EkonsultasiSimpegSyncRun(models.Model):
             except Exception:  # noqa: BLE001 - the server may be gone
                 _logger.debug("unbind failed", exc_info=True)
 
-    def _known_users(self, server):
-        """login -> KnownUser of the accounts of this directory (archived
-        ones too), read without the ORM: only three columns are needed."""
-        self.env["res.users"].flush_model(["login", "active", "simpeg_fingerprint",
-                                           "simpeg_ldap_id"])
-        self.env.cr.execute(
-            "SELECT login, simpeg_fingerprint, active FROM res_users WHERE simpeg_ldap_id = %s",
-            (server.id,),
-        )
-        return {
-            login: simpeg_sync.KnownUser(login, fingerprint or None, None, bool(active))
-            for login, fingerprint, active in self.env.cr.fetchall()
-        }
-
     def _user_ids(self, server, logins):
         """login -> id of the directory's accounts among ``logins`` (only
         the ones a run touches: memory follows the changes, not the
@@ -343,36 +353,26 @@ class EkonsultasiSimpegSyncRun(models.Model):
         )
         return dict(self.env.cr.fetchall())
 
-    # -- applying ---------------------------------------------------------
-    def _apply(self, server, plan, codes, lines):
+    # -- applying, one page ---------------------------------------------------
+    def _apply_page(self, server, page, ids, codes, lines, counts):
+        """Create, update and reactivate the accounts of one page; ``ids``:
+        login -> id of the page's known accounts."""
         # sudo: the sync writes the accounts of its own directory only (simpeg_ldap_id)
         Users = self.env["res.users"].sudo().with_context(active_test=False,
                                                           **SIMPEG_USER_CONTEXT)
-        counts = {"error_count": 0}
-        counts["created_count"] = self._apply_creates(server, plan.to_create, codes,
-                                                      lines, counts)
-        ids = self._user_ids(server, [u.login for u in plan.to_update] + plan.to_reactivate
-                             + [a.login for a in plan.to_archive])
-        updated, same = self._apply_updates(server, Users, plan.to_update, ids, codes,
+        counts["created"] += self._apply_creates(server, page.to_create, codes, lines, counts)
+        updated, same = self._apply_updates(server, Users, page.to_update, ids, codes,
                                             lines, counts)
-        counts.update(updated_count=updated, unchanged_count=plan.unchanged + same)
-        reactivate = Users.browse([ids[login] for login in plan.to_reactivate if login in ids])
+        counts["updated"] += updated
+        counts["same"] += same
+        reactivate = Users.browse([ids[login] for login in page.to_reactivate if login in ids])
         reactivate.write({"active": True})
-        counts["reactivated_count"] = len(reactivate)
+        counts["reactivated"] += len(reactivate)
         lines += [
             {"kind": "reactivate", "login": user.login, "user_id": user.id,
              "message": self.env._("active again in the directory")}
             for user in reactivate
         ]
-        archive = [a for a in plan.to_archive if a.login in ids]
-        Users.browse([ids[a.login] for a in archive]).write({"active": False})
-        counts["archived_count"] = len(archive)
-        lines += [
-            {"kind": "archive", "login": a.login, "dn": a.dn or False,
-             "user_id": ids[a.login], "message": ARCHIVE_REASONS.get(a.reason, a.reason)}
-            for a in archive
-        ]
-        return counts
 
     def _apply_creates(self, server, creates, codes, lines, counts):
         if not creates:
@@ -479,64 +479,203 @@ class EkonsultasiSimpegSyncRun(models.Model):
                          f"{old or '-'} → {new or '-'}")
         return "\n".join(parts)
 
-    # -- dry run ----------------------------------------------------------
-    def _preview(self, server, plan, codes, lines):
-        """The lines and counts of what the plan would do; nothing written."""
-        ids = self._user_ids(server, [u.login for u in plan.to_update] + plan.to_reactivate
-                             + [a.login for a in plan.to_archive])
+    # -- dry run, one page ----------------------------------------------------
+    def _preview_page(self, server, page, ids, codes, lines, counts):
+        """The lines and counts of what one page would do; nothing written."""
         # sudo: reads the accounts of its own directory only (simpeg_ldap_id), writes nothing
         Users = self.env["res.users"].sudo().with_context(active_test=False)
-        updated = same = 0
-        for update in plan.to_update:
+        for update in page.to_update:
             if update.login not in ids:
                 continue
             keys = [k for k in update.changes if k in PROFILE_TO_FIELD]
             user = Users.browse(ids[update.login])
             diff = self._diff(user, server._simpeg_profile_values(update.profile, codes, keys))
             if diff:
-                updated += 1
+                counts["updated"] += 1
                 lines.append({"kind": "update", "login": update.login, "dn": update.dn,
                               "user_id": user.id, "message": self._describe_diff(diff)})
             else:
-                same += 1
+                counts["same"] += 1
+        counts["created"] += len(page.to_create)
         lines += [
             {"kind": "create", "login": c.login, "dn": c.dn,
              "message": c.profile.get("name") or ""}
-            for c in plan.to_create
+            for c in page.to_create
         ]
+        counts["reactivated"] += len(page.to_reactivate)
         lines += [
             {"kind": "reactivate", "login": login, "user_id": ids.get(login)}
-            for login in plan.to_reactivate
+            for login in page.to_reactivate
         ]
-        lines += [
-            {"kind": "archive", "login": a.login, "dn": a.dn or False,
-             "user_id": ids.get(a.login), "message": ARCHIVE_REASONS.get(a.reason, a.reason)}
-            for a in plan.to_archive
-        ]
-        return {
-            "created_count": len(plan.to_create),
-            "updated_count": updated,
-            "unchanged_count": plan.unchanged + same,
-            "reactivated_count": len(plan.to_reactivate),
-            "archived_count": len(plan.to_archive),
-            "error_count": 0,
-        }
 
-    def _problem_lines(self, plan):
-        ids = self._user_ids(self.ldap_id, [w.login for w in plan.warnings if w.login]
-                             + [a.login for a in plan.withheld_archives])
+    def _problem_lines(self, page, ids):
+        """The lines of a page's entries in error or with a warning."""
         lines = [
             {"kind": "error", "login": e.login or False, "dn": e.dn, "message": str(e)}
-            for e in plan.errors
+            for e in page.errors
         ]
         lines += [
             {"kind": "warning", "login": w.login or False, "dn": w.dn,
              "user_id": ids.get(w.login), "message": "; ".join(map(str, w.problems))}
-            for w in plan.warnings
-        ]
-        lines += [
-            {"kind": "withheld", "login": a.login, "dn": a.dn or False,
-             "user_id": ids.get(a.login), "message": ARCHIVE_REASONS.get(a.reason, a.reason)}
-            for a in plan.withheld_archives
+            for w in page.warnings
         ]
         return lines
+
+    def _write_lines(self, lines):
+        if lines:
+            # sudo: the run log is written by the sync, whoever starts it
+            self.env["ekonsultasi.simpeg.sync.line"].sudo().create(
+                [dict(line, run_id=self.id) for line in lines]
+            )
+
+
+class _UndoPass(Exception):
+    """Rolls the savepoint of a pass back (directory failure, restart)."""
+
+
+class _RunStore(simpeg_sync.SyncStore):
+    """The database side of ``simpeg_sync.sync_pass`` for one run: the
+    known accounts of a page read by login, the page applied (or previewed)
+    at once with its log lines, the logins seen in a temporary table.
+
+    SQL rather than the ORM: memory must not grow with the directory, so the
+    logins seen cannot be a Python set, and the ORM has no temporary tables;
+    the known state needs three columns of res_users only. Every query is
+    limited to the accounts of this directory (``simpeg_ldap_id``)."""
+
+    def __init__(self, run, server, codes):
+        self.run = run
+        self.server = server
+        self.codes = codes
+        self.cr = run.env.cr
+        self.ids = {}  # login -> id of the current page's known accounts
+        self.counts = {"created": 0, "updated": 0, "same": 0, "reactivated": 0,
+                       "error_count": 0}
+
+    def open(self):
+        # dropped by close(), or undone with the savepoint of the pass
+        self.cr.execute(f"""
+            CREATE TEMPORARY TABLE {SEEN_TABLE} (
+                login varchar PRIMARY KEY,
+                dn varchar,
+                changed boolean NOT NULL DEFAULT false,
+                candidate boolean NOT NULL DEFAULT false,
+                duplicate boolean NOT NULL DEFAULT false
+            ) ON COMMIT DROP
+        """)
+
+    def close(self):
+        self.cr.execute(f"DROP TABLE {SEEN_TABLE}")
+
+    def _flush(self):
+        self.run.env["res.users"].flush_model(["login", "active", "simpeg_fingerprint",
+                                               "simpeg_ldap_id"])
+
+    def count_active(self):
+        self._flush()
+        self.cr.execute(
+            "SELECT count(*) FROM res_users WHERE simpeg_ldap_id = %s AND active",
+            (self.server.id,),
+        )
+        return self.cr.fetchone()[0]
+
+    def known(self, logins):
+        self._flush()
+        self.cr.execute(
+            """SELECT login, id, simpeg_fingerprint, active FROM res_users
+                WHERE simpeg_ldap_id = %s AND login = ANY(%s)""",
+            (self.server.id, list(logins)),
+        )
+        known, self.ids = {}, {}
+        for login, user_id, fingerprint, active in self.cr.fetchall():
+            self.ids[login] = user_id
+            known[login] = simpeg_sync.KnownUser(login, fingerprint or None, None, bool(active))
+        return known
+
+    def earlier(self, logins):
+        self.cr.execute(f"SELECT login, dn FROM {SEEN_TABLE} WHERE login = ANY(%s)",
+                        (list(logins),))
+        return dict(self.cr.fetchall())
+
+    def record(self, page):
+        changed = page.changed
+        candidates = {a.login for a in page.inactive}
+        logins = list(page.logins)
+        self.cr.execute(
+            f"""INSERT INTO {SEEN_TABLE} (login, dn, changed, candidate)
+                SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::boolean[],
+                                     %s::boolean[])
+                ON CONFLICT (login) DO NOTHING""",
+            (logins, [page.logins[login] for login in logins],
+             [login in changed for login in logins], [login in candidates for login in logins]),
+        )
+        if not page.duplicates:
+            return set()
+        self.cr.execute(
+            f"""UPDATE {SEEN_TABLE} SET duplicate = true, candidate = false
+                 WHERE login = ANY(%s) RETURNING login, changed""",
+            (list(page.duplicates),),
+        )
+        return {login for login, changed in self.cr.fetchall() if changed}
+
+    def apply(self, page):
+        run, lines = self.run, []
+        if run.dry_run:
+            run._preview_page(self.server, page, self.ids, self.codes, lines, self.counts)
+        else:
+            run._apply_page(self.server, page, self.ids, self.codes, lines, self.counts)
+        ids = self.ids
+        missing = [w.login for w in page.warnings if w.login and w.login not in ids]
+        if missing:  # created by this page
+            ids = dict(ids, **run._user_ids(self.server, missing))
+        run._write_lines(lines + run._problem_lines(page, ids))
+        # nothing of the page need stay in the cache
+        run.env.invalidate_all()
+
+    def _candidates_query(self, include_gone):
+        """The archive candidates (login, id, dn, reason): known active
+        accounts inactive in the directory and not duplicated, and (full
+        pass) the active accounts of the directory not seen."""
+        gone = f"""
+            SELECT u.login, u.id, NULL AS dn, 'gone' AS reason FROM res_users u
+             WHERE u.simpeg_ldap_id = %(server)s AND u.active
+               AND NOT EXISTS (SELECT 1 FROM {SEEN_TABLE} s WHERE s.login = u.login)
+            UNION ALL
+        """ if include_gone else ""
+        return f"""{gone}
+            SELECT u.login, u.id, s.dn, 'inactive' FROM {SEEN_TABLE} s
+              JOIN res_users u ON u.login = s.login AND u.simpeg_ldap_id = %(server)s
+             WHERE s.candidate AND NOT s.duplicate AND u.active"""
+
+    def count_candidates(self, include_gone):
+        self._flush()
+        self.cr.execute(f"SELECT count(*) FROM ({self._candidates_query(include_gone)}) c",
+                        {"server": self.server.id})
+        return self.cr.fetchone()[0]
+
+    def archive(self, decision, include_gone):
+        run = self.run
+        # sudo: the sync archives the accounts of its own directory only (simpeg_ldap_id)
+        Users = run.env["res.users"].sudo().with_context(active_test=False,
+                                                         **SIMPEG_USER_CONTEXT)
+        kind = "archive" if decision.archive else "withheld"
+        query = f"""SELECT * FROM ({self._candidates_query(include_gone)}) c
+                     WHERE login > %(after)s ORDER BY login LIMIT %(limit)s"""
+        count, after = 0, ""
+        while True:  # one batch at a time, by login
+            self._flush()
+            self.cr.execute(query, {"server": self.server.id, "after": after,
+                                    "limit": BATCH_SIZE})
+            rows = self.cr.fetchall()
+            if not rows:
+                return count
+            if decision.archive and not run.dry_run:
+                Users.browse([row[1] for row in rows]).write({"active": False})
+            run._write_lines([
+                {"kind": kind, "login": login, "dn": dn or False, "user_id": user_id,
+                 "message": ARCHIVE_REASONS.get(reason, reason)}
+                for login, user_id, dn, reason in rows
+            ])
+            run.env.invalidate_all()
+            count += len(rows)
+            after = rows[-1][0]

@@ -1,6 +1,7 @@
 """Synchronisation of the konsulti accounts with the SIMPEG directory
 (ekonsultasi.simpeg.sync.run), against a real slapd (tests/ldap)."""
 
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -14,6 +15,7 @@ from odoo.tools import mute_logger
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ldap"))
 
+import simpeg_data  # noqa: E402
 import simpeg_odoo  # noqa: E402
 
 KONSULTI = "ekonsultasi_addon.group_ekonsultasi_konsulti"
@@ -214,6 +216,44 @@ class TestSimpegSync(TransactionCase):
         self.server.simpeg_max_archive_share = 10
         simpeg_odoo.delete(self.directory, *people)
         self.assertEqual(self.sync().archived_count, 4)
+
+    def test_login_used_twice_across_pages_is_left_alone(self):
+        self.sync()
+        self.server.simpeg_page_size = 5  # the two entries of the login in different pages
+        person = next(p for p in self.directory.people
+                      if p.active and not p.flags and p.key != "pelaksana")
+        other, _person = self.restore_later("pelaksana", person.key)
+        before = self.user(person.key).jabatan_name
+        simpeg_odoo.modify(self.directory, person, title="Jabatan Baru")
+        simpeg_odoo.modify(self.directory, other, title="Analis Keuangan")
+        name = f"Kembar {person.login}"
+        twin = dataclasses.replace(person, dn=f"cn={name},{person.dn.split(',', 1)[1]}",
+                                   attrs=dict(person.attrs, cn=[name]))
+        self.directory.server.add_ldif(simpeg_data.to_ldif([twin]))
+        self.addCleanup(simpeg_odoo.delete, self.directory, twin)
+        original = type(self.Run)._simpeg_entries
+        reads = []
+
+        def counted(run, *args, **kwargs):
+            reads.append(1)
+            yield from original(run, *args, **kwargs)
+
+        with patch.object(type(self.Run), "_simpeg_entries", counted):
+            run = self.sync()
+        self.assertEqual(run.state, "done", run.error_message)
+        # its first page was applied before the second entry showed up: the
+        # pass was undone and run again, leaving the login alone
+        self.assertEqual(len(reads), 2)
+        self.assertEqual(self.user(person.key).jabatan_name, before)
+        self.assertTrue(self.user(person.key).active)
+        self.assertEqual(self.user("pelaksana").jabatan_name, "Analis Keuangan")
+        self.assertEqual((run.updated_count, run.archived_count), (1, 0))
+        self.assertEqual(run.seen_count, 61)
+        twice = run.line_ids.filtered(
+            lambda line: line.kind == "error" and "two entries" in line.message
+        )
+        self.assertEqual(twice.login, person.login)
+        self.assertEqual(run.error_count, 2)  # and the invalid NIP
 
     # failures --------------------------------------------------------------
     def test_directory_down_mid_run_changes_nothing(self):

@@ -1,5 +1,7 @@
 """Plan of a synchronisation pass (ekonsultasi_lib.simpeg_sync), fed by a real
-slapd through simpeg_ldap.iter_entries; ``apply`` stands for the Odoo side."""
+slapd through simpeg_ldap.iter_entries; ``apply`` stands for the Odoo side.
+The pass plans pages of a few entries (``PAGE``), so that what crosses pages
+(duplicates, archives of the absent) is exercised."""
 
 import pytest
 
@@ -7,10 +9,21 @@ ldap = pytest.importorskip("ldap", reason="python-ldap is not installed")
 
 from ekonsultasi_lib import simpeg_ldap, simpeg_sync  # noqa: E402
 from ekonsultasi_lib.simpeg_mapping import DEFAULT_MAPPING  # noqa: E402
-from ekonsultasi_lib.simpeg_sync import KnownUser, fingerprint, plan_sync  # noqa: E402
+from ekonsultasi_lib.simpeg_sync import (  # noqa: E402
+    KnownUser,
+    MemoryStore,
+    SyncPlan,
+    decide_archives,
+    fingerprint,
+    plan_page,
+    plan_sync,
+    read_entry,
+    sync_pass,
+)
 
 UNIT_CODES = {"4.01", "4.02", "6.01", "5.01", "5.03", "5.02", "1.05.02", "2.16", "2.12",
               "1.02", "1.01", "1.03", "2.13", "2.18", "1.06", "1.05.01", "1.02.01"}
+PAGE = 9  # entries planned at a time (the LDAP pages have 7)
 
 
 def entries(directory, modified_since=None, page_size=7):
@@ -27,6 +40,7 @@ def entries(directory, modified_since=None, page_size=7):
 
 def sync(directory, state, **kwargs):
     kwargs.setdefault("known_unit_codes", UNIT_CODES)
+    kwargs.setdefault("page_size", PAGE)
     return plan_sync(entries(directory), state, **kwargs)
 
 
@@ -210,7 +224,7 @@ def test_directory_down_mid_run_changes_nothing(synced):
             yield entry
 
     plan = plan_sync(killed_after(entries(directory, page_size=5), 12), state,
-                     known_unit_codes=UNIT_CODES)
+                     known_unit_codes=UNIT_CODES, page_size=PAGE)
     assert not plan.complete and not plan.ok
     assert isinstance(plan.directory_exception, simpeg_ldap.DirectoryError)
     assert "stopped after 15 entries" in plan.directory_error
@@ -241,7 +255,7 @@ def test_incremental_pass_sees_only_modified_entries(synced):
     person = directory.by_key()["jpt"]
     modify(directory, person, title="Sekretaris Daerah", simpegEselonId="21")
     plan = plan_sync(entries(directory, modified_since=since), state, full=False,
-                     known_unit_codes=UNIT_CODES)
+                     known_unit_codes=UNIT_CODES, page_size=PAGE)
     assert plan.seen == 1
     assert [(u.login, u.changes) for u in plan.to_update] == [
         (person.login, {"jabatan_name": "Sekretaris Daerah"})]
@@ -285,3 +299,110 @@ def test_guard_counts_only_active_accounts():
 
 def test_chunked():
     assert list(simpeg_sync.chunked(range(5), 2)) == [[0, 1], [2, 3], [4]]
+
+
+# --------------------------------------------------------------------------
+# page by page
+# --------------------------------------------------------------------------
+def _page(*pairs):
+    return [read_entry(dn, attrs) for dn, attrs in pairs]
+
+
+def test_plan_page_needs_only_the_pages_logins():
+    new, same, moved, gone = (f"19900220201503100{i}" for i in range(1, 5))
+    dn, attrs = _entry(same)
+    profile = read_entry(dn, attrs).profile
+    known = {same: {"fingerprint": fingerprint(profile), "profile": profile, "active": True},
+             moved: {"fingerprint": "old", "profile": dict(profile, login=moved, nip=moved),
+                     "active": False},
+             gone: {"fingerprint": "x", "active": True}}
+    page = plan_page(_page(_entry(new), (dn, attrs), _entry(moved, title="Lain"),
+                           _entry(gone, simpegKedudukanHukum="04")), known)
+    assert [c.login for c in page.to_create] == [new]
+    assert page.unchanged == 1
+    assert [(u.login, u.changes) for u in page.to_update] == [(moved, {"jabatan_name": "Lain"})]
+    assert page.to_reactivate == [moved]
+    assert [(a.login, a.reason) for a in page.inactive] == [(gone, "inactive")]
+    assert page.logins.keys() == {new, same, moved, gone}
+    assert page.changed == {new, moved}
+
+
+def test_plan_page_duplicate_of_an_earlier_page():
+    login = "199002202015031001"
+    page = plan_page(_page(_entry(login, title="Lain")), {},
+                     earlier={login: "uid=first,ou=people,dc=x"})
+    assert page.to_create == [] and page.duplicates == {login}
+    assert "uid=first,ou=people,dc=x" in str(page.errors[0])
+    assert login not in page.logins  # the first entry is the one remembered
+    # a restarted pass: the first entry of a known duplicate changes nothing
+    first = plan_page(_page(_entry(login)), {}, duplicates={login})
+    assert first.to_create == [] and first.errors == [] and first.logins == {
+        login: f"uid={login},ou=people,dc=x"}
+
+
+def test_decide_archives():
+    assert decide_archives(2, 40).archive
+    guard = decide_archives(3, 40)
+    assert not guard.archive and guard.needs_confirmation and "3 of 40" in guard.reason
+    assert decide_archives(3, 40, confirm_archive=True).archive
+    assert decide_archives(3, 40, max_archive_share=0.10).archive
+    incremental = decide_archives(0, 40, full=False)
+    assert not incremental.archive and not incremental.needs_confirmation
+    assert "full pass" in incremental.reason
+
+
+def test_duplicate_login_across_pages():
+    login = "199002202015031001"
+    other = "199002202015031002"
+    state = {other: {"fingerprint": "x", "active": True}}
+    plan = plan_sync([_entry(login), _entry(other, simpegKedudukanHukum="04"),
+                      _entry(login, title="Lain"), _entry(other)], state, page_size=1)
+    assert plan.complete and plan.to_create == []
+    assert sorted(e.login for e in plan.errors) == [login, other]
+    # a duplicate is in the directory: neither archived as inactive nor as gone
+    assert plan.to_archive == plan.withheld_archives == []
+
+
+class NoTakeBackStore(MemoryStore):
+    """Like the database: what a page applied stays applied. Records the
+    largest lookup of known accounts."""
+
+    def __init__(self, known):
+        super().__init__(known, SyncPlan(full=True))
+        self.largest_lookup = 0
+
+    def known(self, logins):
+        self.largest_lookup = max(self.largest_lookup, len(logins))
+        return super().known(logins)
+
+    def record(self, page):
+        late = {login for login in page.duplicates if self.seen[login].changed}
+        super().record(page)
+        return late
+
+
+def test_duplicate_after_its_first_page_was_applied_restarts_the_pass():
+    login = "199002202015031001"
+    source = [_entry(login), _entry("199002202015031002"), _entry(login, title="Lain"),
+              _entry("199002202015031003")]
+    first = sync_pass(source, NoTakeBackStore({}), page_size=2)
+    assert first.complete and not first.ok and first.restart == {login}
+    assert first.archived == first.withheld == 0
+    store = NoTakeBackStore({})
+    again = sync_pass(source, store, page_size=2, duplicates=first.restart)
+    assert again.ok and again.created == 2 and again.errors == 1
+    assert sorted(c.login for c in store.plan.to_create) == [
+        "199002202015031002", "199002202015031003"]
+    assert [p.code for e in store.plan.errors for p in e.problems] == ["login_duplicate"]
+
+
+def test_pass_looks_up_one_page_of_accounts_at_a_time(synced):
+    directory, state = synced
+    delete(directory, directory.by_key()["pelaksana"])
+    store = NoTakeBackStore(state)
+    result = sync_pass(entries(directory), store, page_size=PAGE,
+                       known_unit_codes=UNIT_CODES)
+    assert result.ok and result.seen == 59
+    assert store.largest_lookup <= PAGE
+    assert [a.login for a in store.plan.to_archive] == [directory.by_key()["pelaksana"].login]
+    assert result.archived == 1 and result.unchanged == len(state) - 1
