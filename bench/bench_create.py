@@ -106,13 +106,19 @@ def main():
         ekons.append(sum(measure(args.db, True, args.count)))
     plain_s, ekons_s = min(plain), min(ekons)
     ratio = ekons_s / plain_s
-    print(f"plain helpdesk_mgmt tickets : {args.count} in {plain_s:.2f} s "
-          f"({args.count / plain_s:.0f}/s, runs {', '.join(f'{x:.2f}' for x in plain)})")
-    print(f"e-konsultasi consultations  : {args.count} in {ekons_s:.2f} s "
-          f"({args.count / ekons_s:.0f}/s, runs {', '.join(f'{x:.2f}' for x in ekons)})")
+    print(
+        f"plain helpdesk_mgmt tickets : {args.count} in {plain_s:.2f} s "
+        f"({args.count / plain_s:.0f}/s, runs {', '.join(f'{x:.2f}' for x in plain)})"
+    )
+    print(
+        f"e-konsultasi consultations  : {args.count} in {ekons_s:.2f} s "
+        f"({args.count / ekons_s:.0f}/s, runs {', '.join(f'{x:.2f}' for x in ekons)})"
+    )
     print(f"ratio e-konsultasi / plain  : {ratio:.2f} (target <= 1.5)")
-    print(f"mean time per create        : plain {plain_s / args.count * 1000:.2f} ms, "
-          f"e-konsultasi {ekons_s / args.count * 1000:.2f} ms")
+    print(
+        f"mean time per create        : plain {plain_s / args.count * 1000:.2f} ms, "
+        f"e-konsultasi {ekons_s / args.count * 1000:.2f} ms"
+    )
     return 0 if ratio <= 1.5 else 1
 
 

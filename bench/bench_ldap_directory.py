@@ -31,11 +31,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "ldap"))
 
-from simpeg_data import NAGARI, UNIT_KERJA  # noqa: E402
-from simpeg_directory import load_lib, start_simpeg_directory  # noqa: E402
+from simpeg_data import NAGARI, UNIT_KERJA
+from simpeg_directory import load_lib, start_simpeg_directory
 
 load_lib()
-from ekonsultasi_lib import simpeg_ldap, simpeg_mapping  # noqa: E402
+from ekonsultasi_lib import simpeg_ldap, simpeg_mapping
 
 ATTRIBUTES = simpeg_mapping.DEFAULT_MAPPING.attributes()
 
@@ -50,8 +50,11 @@ def time_ldapsearch(directory, page_size=500):
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(f"ldapsearch failed: {proc.stderr.decode(errors='replace')}")
-    count = proc.stdout.count(b"\ndn: ") + proc.stdout.count(b"\ndn:: ") + (
-        1 if proc.stdout.startswith((b"dn: ", b"dn:: ")) else 0)
+    count = (
+        proc.stdout.count(b"\ndn: ")
+        + proc.stdout.count(b"\ndn:: ")
+        + (1 if proc.stdout.startswith((b"dn: ", b"dn:: ")) else 0)
+    )
     return elapsed, count
 
 
@@ -60,12 +63,14 @@ def iter_map(config, page_size=500, map_entries=True):
     conn = simpeg_ldap.connect(config)
     count = problems = 0
     try:
-        for _dn, attrs in simpeg_ldap.iter_entries(conn, config.base, config.filter,
-                                                   ATTRIBUTES, page_size):
+        for _dn, attrs in simpeg_ldap.iter_entries(
+            conn, config.base, config.filter, ATTRIBUTES, page_size
+        ):
             count += 1
             if map_entries:
                 _profile, found = simpeg_mapping.map_entry(
-                    attrs, known_unit_codes=UNIT_KERJA, known_nagari_codes=NAGARI)
+                    attrs, known_unit_codes=UNIT_KERJA, known_nagari_codes=NAGARI
+                )
                 problems += len(found)
     finally:
         conn.unbind_s()
@@ -87,8 +92,9 @@ def peak_memory(directory, page_size=500, materialise=False):
         if materialise:
             conn = simpeg_ldap.connect(directory.config)
             config = directory.config
-            everything = list(simpeg_ldap.iter_entries(conn, config.base, config.filter,
-                                                       ATTRIBUTES, page_size))
+            everything = list(
+                simpeg_ldap.iter_entries(conn, config.base, config.filter, ATTRIBUTES, page_size)
+            )
             conn.unbind_s()
             del everything
         else:
@@ -115,8 +121,7 @@ def main(argv=None):
     load = time.perf_counter() - start
     small = start_simpeg_directory(args.small)
     try:
-        print(f"directory: {args.entries} entries generated and loaded (slapadd) "
-              f"in {load:.2f} s")
+        print(f"directory: {args.entries} entries generated and loaded (slapadd) in {load:.2f} s")
         # warm-up: the database pages in the OS cache for both sides
         time_ldapsearch(big, args.page_size)
         ref = best([time_ldapsearch(big, args.page_size) for _ in range(args.repeat)])
@@ -124,22 +129,30 @@ def main(argv=None):
         ours = best([time_iter_map(big, args.page_size, True) for _ in range(args.repeat)])
         assert ref[1] == raw[1] == ours[1] == args.entries, (ref, raw, ours)
         n = args.entries
-        print(f"ldapsearch -E pr={args.page_size}/noprompt : {n} entries in {ref[0]:.2f} s "
-              f"({n / ref[0]:,.0f}/s)")
-        print(f"iter_entries (python-ldap)        : {n} entries in {raw[0]:.2f} s "
-              f"({n / raw[0]:,.0f}/s)")
-        print(f"iter_entries + map_entry          : {n} entries in {ours[0]:.2f} s "
-              f"({n / ours[0]:,.0f}/s), {ours[2]} problems reported")
+        print(
+            f"ldapsearch -E pr={args.page_size}/noprompt : {n} entries in {ref[0]:.2f} s "
+            f"({n / ref[0]:,.0f}/s)"
+        )
+        print(
+            f"iter_entries (python-ldap)        : {n} entries in {raw[0]:.2f} s "
+            f"({n / raw[0]:,.0f}/s)"
+        )
+        print(
+            f"iter_entries + map_entry          : {n} entries in {ours[0]:.2f} s "
+            f"({n / ours[0]:,.0f}/s), {ours[2]} problems reported"
+        )
         print(f"ratio ours / ldapsearch           : {ours[0] / ref[0]:.2f}")
         mem_small = peak_memory(small, args.page_size)
         mem_big = peak_memory(big, args.page_size)
         mem_list = peak_memory(big, args.page_size, materialise=True)
-        print(f"peak Python memory, iterate+map {args.small:>6} entries: "
-              f"{mem_small / 1024:,.0f} KiB")
-        print(f"peak Python memory, iterate+map {args.entries:>6} entries: "
-              f"{mem_big / 1024:,.0f} KiB (x{mem_big / mem_small:.2f})")
-        print(f"for comparison, list() of all {args.entries} entries: "
-              f"{mem_list / 1024:,.0f} KiB")
+        print(
+            f"peak Python memory, iterate+map {args.small:>6} entries: {mem_small / 1024:,.0f} KiB"
+        )
+        print(
+            f"peak Python memory, iterate+map {args.entries:>6} entries: "
+            f"{mem_big / 1024:,.0f} KiB (x{mem_big / mem_small:.2f})"
+        )
+        print(f"for comparison, list() of all {args.entries} entries: {mem_list / 1024:,.0f} KiB")
     finally:
         big.close()
         small.close()

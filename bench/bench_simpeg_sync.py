@@ -36,18 +36,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "ldap"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import odoo  # noqa: E402
-from odoo import Command  # noqa: E402
-from odoo.modules.registry import Registry  # noqa: E402
-from odoo.tools import config  # noqa: E402
+import simpeg_odoo
+from bench_ldap_directory import time_ldapsearch
+from simpeg_directory import start_simpeg_directory
 
-import simpeg_odoo  # noqa: E402
-from bench_ldap_directory import time_ldapsearch  # noqa: E402
-from simpeg_directory import start_simpeg_directory  # noqa: E402
+import odoo
+from odoo import Command
+from odoo.modules.registry import Registry
+from odoo.tools import config
 
-USER_CONTEXT = {"no_reset_password": True, "tracking_disable": True,
-                "mail_create_nolog": True, "mail_create_nosubscribe": True,
-                "mail_notrack": True}
+USER_CONTEXT = {
+    "no_reset_password": True,
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+}
 
 
 def in_transaction(dbname, func):
@@ -64,14 +68,17 @@ def bare_create(env, people, chunk=500):
     portal = env.ref("base.group_portal")
     Users = env["res.users"].with_context(**USER_CONTEXT)
     vals = [
-        {"name": p.attrs["displayName"][0], "login": p.login,
-         "email": (p.attrs.get("mail") or [False])[0],
-         "groups_id": [Command.set(portal.ids)]}
+        {
+            "name": p.attrs["displayName"][0],
+            "login": p.login,
+            "email": (p.attrs.get("mail") or [False])[0],
+            "groups_id": [Command.set(portal.ids)],
+        }
         for p in people
     ]
     start = time.perf_counter()
     for i in range(0, len(vals), chunk):
-        Users.create(vals[i:i + chunk])
+        Users.create(vals[i : i + chunk])
         env.flush_all()
         env.invalidate_all()
     return time.perf_counter() - start, len(vals)
@@ -81,7 +88,8 @@ def make_server(env, directory):
     company = env.company
     simpeg_odoo.regional_codes(env, company)
     return env["res.company.ldap"].create(
-        simpeg_odoo.server_values(directory, company, simpeg_page_size=500, ldap_timeout=30))
+        simpeg_odoo.server_values(directory, company, simpeg_page_size=500, ldap_timeout=30)
+    )
 
 
 def timed_sync(env, server):
@@ -148,12 +156,18 @@ def main():
         small.close()
 
     print(f"ldapsearch (paged, the floor)     : {n} entries in {ldapsearch:.2f} s")
-    print(f"bare res.users.create (portal)    : {created} users in {bare:.2f} s "
-          f"({created / bare:,.0f}/s)")
-    print(f"first full sync                   : {counts[0]} created, {counts[1]} errors, "
-          f"{counts[2]} inactive skipped, in {first:.2f} s ({counts[0] / first:,.0f}/s)")
-    print(f"second full sync, nothing changed : {counts2[0]} unchanged, {counts2[1]} updated, "
-          f"in {second:.2f} s")
+    print(
+        f"bare res.users.create (portal)    : {created} users in {bare:.2f} s "
+        f"({created / bare:,.0f}/s)"
+    )
+    print(
+        f"first full sync                   : {counts[0]} created, {counts[1]} errors, "
+        f"{counts[2]} inactive skipped, in {first:.2f} s ({counts[0] / first:,.0f}/s)"
+    )
+    print(
+        f"second full sync, nothing changed : {counts2[0]} unchanged, {counts2[1]} updated, "
+        f"in {second:.2f} s"
+    )
     speed = (counts[0] / first) / (created / bare)
     ratio_search = second / ldapsearch
     print(f"first sync speed / bare create    : {speed:.2f} (target >= 0.5)")
@@ -161,9 +175,11 @@ def main():
     growth = []
     for index, label in enumerate(("first sync", "no-change sync")):
         growth.append(mem_big[index] / mem_small[index])
-        print(f"peak Python memory, {label:<14}: {args.small} entries "
-              f"{mem_small[index] / 2**20:.1f} MiB, {n} entries "
-              f"{mem_big[index] / 2**20:.1f} MiB (x{growth[-1]:.2f}, target < 1.5)")
+        print(
+            f"peak Python memory, {label:<14}: {args.small} entries "
+            f"{mem_small[index] / 2**20:.1f} MiB, {n} entries "
+            f"{mem_big[index] / 2**20:.1f} MiB (x{growth[-1]:.2f}, target < 1.5)"
+        )
     return 0 if speed >= 0.5 and ratio_search <= 10 and max(growth) < 1.5 else 1
 
 

@@ -51,9 +51,7 @@ def setup(env, count):
             for i in range(5)
         ]
     )
-    team = env["helpdesk.ticket.team"].create(
-        {"name": "Tim SLA", "user_ids": [(6, 0, users.ids)]}
-    )
+    team = env["helpdesk.ticket.team"].create({"name": "Tim SLA", "user_ids": [(6, 0, users.ids)]})
     agency = env["ekonsultasi.perangkat.daerah"].create({"name": "Dinas SLA"})
     top = env["helpdesk.ticket.category"].create(
         {"name": "SLA", "perangkat_daerah_id": agency.id, "team_id": team.id}
@@ -125,9 +123,7 @@ def measure(dbname, count):
             hours = calendar.hours_per_day * 3
             records = [(line.received_date, hours) for line in lines]
             start = time.perf_counter()
-            oca = [
-                calendar.plan_hours(h, when, compute_leaves=True) for when, h in records
-            ]
+            oca = [calendar.plan_hours(h, when, compute_leaves=True) for when, h in records]
             oca_s = time.perf_counter() - start
             assert len(oca) == len(records)
 
@@ -141,11 +137,7 @@ def measure(dbname, count):
                 sorted(
                     set(np.arange(work.first_day, work.last_day + 1))
                     - set(work.work_days.tolist())
-                    - {
-                        d
-                        for d in range(work.first_day, work.last_day + 1)
-                        if (d + 3) % 7 >= 5
-                    }
+                    - {d for d in range(work.first_day, work.last_day + 1) if (d + 3) % 7 >= 5}
                 ),
                 dtype="datetime64[D]",
             )

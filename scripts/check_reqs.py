@@ -4,6 +4,7 @@ requirements files is installed in this interpreter, 1 otherwise.
 
 Used by scripts/lib.sh to skip pip when nothing changed (fast, offline).
 """
+
 import re
 import sys
 from importlib import metadata

@@ -23,14 +23,12 @@ ODOO_TESTS_DIR = Path(__file__).resolve().parent / "odoo"
 LIB_DIR = ROOT / "ekonsultasi_addon" / "lib"
 LIB_NAME = "ekonsultasi_lib"
 
-SKIP_REASON = (
-    "Odoo 18 is not importable: set ODOO_SOURCE=/path/to/odoo and run make test"
-)
+SKIP_REASON = "Odoo 18 is not importable: set ODOO_SOURCE=/path/to/odoo and run make test"
 
 
 def _odoo_importable():
     try:
-        from odoo import release  # noqa: PLC0415
+        from odoo import release
     except ImportError:
         return False
     return release.version_info[0] == 18
@@ -178,8 +176,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     )
     tr.write_line(f"  Why: {SKIP_REASON}.", red=True, bold=True)
     tr.write_line(
-        "  Only the Odoo-free tests ran: this run proves nothing about the addon "
-        "inside Odoo.",
+        "  Only the Odoo-free tests ran: this run proves nothing about the addon inside Odoo.",
         red=True,
         bold=True,
     )

@@ -121,9 +121,10 @@ class EkonsultasiTicketController(HelpdeskTicketController):
         topic = topics.filtered(lambda c: str(c.id) == topic_id)
         if not topic:
             errors.append(_("Choose the perangkat daerah and the topic of your problem."))
-        elif kw.get("perangkat_daerah") and str(topic.perangkat_daerah_id.id) != kw[
-            "perangkat_daerah"
-        ]:
+        elif (
+            kw.get("perangkat_daerah")
+            and str(topic.perangkat_daerah_id.id) != kw["perangkat_daerah"]
+        ):
             errors.append(_("The topic does not belong to the chosen perangkat daerah."))
         title = (kw.get("subject") or "").strip()
         if not title:
@@ -153,9 +154,7 @@ class EkonsultasiTicketController(HelpdeskTicketController):
                     "category_id": topic.id,
                     "name": title,
                     "description": plaintext2html(description),
-                    "channel_id": request.env.ref(
-                        "helpdesk_mgmt.helpdesk_ticket_channel_web"
-                    ).id,
+                    "channel_id": request.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_web").id,
                     "partner_id": partner.id,
                     "partner_name": partner.name,
                     "partner_email": partner.email,
@@ -206,7 +205,5 @@ class EkonsultasiTicketController(HelpdeskTicketController):
         try:
             ticket.action_resubmit(reason)
         except UserError as error:
-            return request.redirect(
-                f"/my/ticket/{ticket.id}?{urlencode({'error': error.args[0]})}"
-            )
+            return request.redirect(f"/my/ticket/{ticket.id}?{urlencode({'error': error.args[0]})}")
         return request.redirect(f"/my/ticket/{ticket.id}")

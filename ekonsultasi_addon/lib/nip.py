@@ -31,8 +31,7 @@ MESSAGES = {
         " after the birth date."
     ),
     "nip_appointment_year": (
-        "Digits 9-12 of an NI PPPK must be the year of appointment, after the"
-        " birth date."
+        "Digits 9-12 of an NI PPPK must be the year of appointment, after the birth date."
     ),
     "nip_sex": "Digit 15 of a NIP must be 1 (male) or 2 (female).",
     "nik_length": "A NIK has exactly 16 digits.",

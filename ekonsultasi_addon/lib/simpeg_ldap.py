@@ -197,9 +197,18 @@ class SearchStats:
     complete: bool = False
 
 
-def iter_entries(conn, base, filterstr=DEFAULT_FILTER, attrs=None,
-                 page_size=DEFAULT_PAGE_SIZE, modified_since=None, *,
-                 scope=ldap.SCOPE_SUBTREE, timeout=None, stats=None):
+def iter_entries(
+    conn,
+    base,
+    filterstr=DEFAULT_FILTER,
+    attrs=None,
+    page_size=DEFAULT_PAGE_SIZE,
+    modified_since=None,
+    *,
+    scope=ldap.SCOPE_SUBTREE,
+    timeout=None,
+    stats=None,
+):
     """Yield ``(dn, attrs)`` for every entry under ``base`` matching
     ``filterstr``, one page of ``page_size`` entries at a time.
 
@@ -231,13 +240,14 @@ def iter_entries(conn, base, filterstr=DEFAULT_FILTER, attrs=None,
         while True:
             control = SimplePagedResultsControl(True, size=page_size, cookie=cookie)
             try:
-                msgid = conn.search_ext(base, scope, filterstr, attrlist,
-                                        serverctrls=[control])
+                msgid = conn.search_ext(base, scope, filterstr, attrlist, serverctrls=[control])
                 _rtype, page, _msgid, controls = conn.result3(msgid, timeout=timeout)
             except ldap.LDAPError as exc:
                 raise DirectoryError(
                     f"search of {base} stopped after {stats.entries} entries "
-                    f"({stats.pages} pages): {_describe(exc)}", exc) from exc
+                    f"({stats.pages} pages): {_describe(exc)}",
+                    exc,
+                ) from exc
             stats.pages += 1
             # the cookie of the next page, read first so that a caller who
             # stops in the middle of this page can still abandon the search
@@ -250,7 +260,8 @@ def iter_entries(conn, base, filterstr=DEFAULT_FILTER, attrs=None,
                 cookie = b""
                 raise DirectoryError(
                     f"the directory ignored the paged results control on {base}; "
-                    "the result may be truncated")
+                    "the result may be truncated"
+                )
             for dn, entry in page:
                 if dn is None:  # search reference
                     stats.references += 1
@@ -290,9 +301,14 @@ def find_login(conn, base, filter_template, login, attrs=None, *, timeout=None):
         return None
     filterstr = filter_format(filter_template, [login])
     try:
-        results = conn.search_ext_s(base, ldap.SCOPE_SUBTREE, filterstr, attrs,
-                                    timeout=-1 if timeout is None else float(timeout),
-                                    sizelimit=2)
+        results = conn.search_ext_s(
+            base,
+            ldap.SCOPE_SUBTREE,
+            filterstr,
+            attrs,
+            timeout=-1 if timeout is None else float(timeout),
+            sizelimit=2,
+        )
     except ldap.SIZELIMIT_EXCEEDED as exc:
         raise DirectoryError(f"several directory entries for the login {login!r}", exc) from exc
     except ldap.LDAPError as exc:
@@ -315,8 +331,9 @@ def authenticate(config, login, password, attrs=None):
         return None
     conn = connect(config)
     try:
-        found = find_login(conn, config.base, config.login_filter_template(), login,
-                           attrs, timeout=config.timeout)
+        found = find_login(
+            conn, config.base, config.login_filter_template(), login, attrs, timeout=config.timeout
+        )
     finally:
         _unbind_quietly(conn)
     if found is None:

@@ -56,14 +56,33 @@ import re
 from . import nip as nip_lib
 
 PROFILE_FIELDS = (
-    "login", "name", "email", "phone", "mobile", "nip", "nik", "asn_type",
-    "konsulti_origin", "jabatan_name", "jenis_jabatan", "jenjang_fungsional",
-    "unit_kerja_code", "nagari_code",
+    "login",
+    "name",
+    "email",
+    "phone",
+    "mobile",
+    "nip",
+    "nik",
+    "asn_type",
+    "konsulti_origin",
+    "jabatan_name",
+    "jenis_jabatan",
+    "jenjang_fungsional",
+    "unit_kerja_code",
+    "nagari_code",
 )
 
 JENIS_JABATAN_VALUES = ("jpt", "administrator", "pengawas", "fungsional", "pelaksana")
-JENJANG_VALUES = ("ahli_pertama", "ahli_muda", "ahli_madya", "ahli_utama",
-                  "pemula", "terampil", "mahir", "penyelia")
+JENJANG_VALUES = (
+    "ahli_pertama",
+    "ahli_muda",
+    "ahli_madya",
+    "ahli_utama",
+    "pemula",
+    "terampil",
+    "mahir",
+    "penyelia",
+)
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -90,20 +109,42 @@ class SimpegMapping:
     kedudukan_hukum: str = "simpegKedudukanHukum"
 
     # jenisJabatanId -> struktural / fungsional / pelaksana
-    jenis_jabatan_codes: dict = dataclasses.field(default_factory=lambda: {
-        "1": "struktural", "2": "fungsional", "4": "pelaksana",
-    })
+    jenis_jabatan_codes: dict = dataclasses.field(
+        default_factory=lambda: {
+            "1": "struktural",
+            "2": "fungsional",
+            "4": "pelaksana",
+        }
+    )
     # first digit of eselonId -> jenis_jabatan of a structural position
-    eselon_levels: dict = dataclasses.field(default_factory=lambda: {
-        "1": "jpt", "2": "jpt", "3": "administrator", "4": "pengawas", "5": "pengawas",
-    })
-    jenjang_codes: dict = dataclasses.field(default_factory=lambda: {
-        "PE": "ahli_pertama", "MU": "ahli_muda", "MA": "ahli_madya", "UT": "ahli_utama",
-        "PM": "pemula", "TR": "terampil", "MH": "mahir", "PY": "penyelia",
-    })
-    status_asn_codes: dict = dataclasses.field(default_factory=lambda: {
-        "PNS": "pns", "CPNS": "pns", "PPPK": "pppk",
-    })
+    eselon_levels: dict = dataclasses.field(
+        default_factory=lambda: {
+            "1": "jpt",
+            "2": "jpt",
+            "3": "administrator",
+            "4": "pengawas",
+            "5": "pengawas",
+        }
+    )
+    jenjang_codes: dict = dataclasses.field(
+        default_factory=lambda: {
+            "PE": "ahli_pertama",
+            "MU": "ahli_muda",
+            "MA": "ahli_madya",
+            "UT": "ahli_utama",
+            "PM": "pemula",
+            "TR": "terampil",
+            "MH": "mahir",
+            "PY": "penyelia",
+        }
+    )
+    status_asn_codes: dict = dataclasses.field(
+        default_factory=lambda: {
+            "PNS": "pns",
+            "CPNS": "pns",
+            "PPPK": "pppk",
+        }
+    )
     active_kedudukan: tuple = ("01",)
 
     @classmethod
@@ -123,9 +164,22 @@ class SimpegMapping:
     def attributes(self):
         """The attribute names to request from the directory."""
         names = [
-            self.login, self.name, self.fallback_name, self.email, self.phone, self.mobile,
-            self.nip, self.nik, self.status_asn, self.jabatan_name, self.jenis_jabatan,
-            self.eselon, self.jenjang, self.unit_kerja, self.nagari, self.kedudukan_hukum,
+            self.login,
+            self.name,
+            self.fallback_name,
+            self.email,
+            self.phone,
+            self.mobile,
+            self.nip,
+            self.nik,
+            self.status_asn,
+            self.jabatan_name,
+            self.jenis_jabatan,
+            self.eselon,
+            self.jenjang,
+            self.unit_kerja,
+            self.nagari,
+            self.kedudukan_hukum,
         ]
         seen = {}
         for name in names:
@@ -160,8 +214,20 @@ class Problem:
 # --------------------------------------------------------------------------
 # reading values
 # --------------------------------------------------------------------------
+class _Lowered(dict):
+    """Attributes whose names are already lower case."""
+
+
 def _lower_keys(attrs):
-    return {str(k).lower(): v for k, v in (attrs or {}).items()}
+    if isinstance(attrs, _Lowered):
+        return attrs
+    return _Lowered((str(k).lower(), v) for k, v in (attrs or {}).items())
+
+
+def lower_keys(attrs):
+    """The attributes with lower-case names, done once for an entry that is
+    read several times (:func:`map_entry`, :func:`is_active`)."""
+    return _lower_keys(attrs)
 
 
 def _decode(value, attribute, problems):
@@ -169,9 +235,14 @@ def _decode(value, attribute, problems):
         try:
             return value.decode("utf-8")
         except UnicodeDecodeError:
-            problems.append(Problem(
-                "not_utf8", f"{attribute}: the value is not UTF-8 text", attribute,
-                value.decode("utf-8", "replace")))
+            problems.append(
+                Problem(
+                    "not_utf8",
+                    f"{attribute}: the value is not UTF-8 text",
+                    attribute,
+                    value.decode("utf-8", "replace"),
+                )
+            )
             return value.decode("utf-8", "replace")
     return str(value)
 
@@ -195,8 +266,9 @@ def _first(attrs, attribute, problems):
 # --------------------------------------------------------------------------
 # the profile
 # --------------------------------------------------------------------------
-def map_entry(attrs, mapping=DEFAULT_MAPPING, *, known_unit_codes=None,
-              known_nagari_codes=None, today=None):
+def map_entry(
+    attrs, mapping=DEFAULT_MAPPING, *, known_unit_codes=None, known_nagari_codes=None, today=None
+):
     """``(profile, problems)`` of a directory entry.
 
     ``attrs`` maps attribute names (any case) to lists of ``bytes`` (as
@@ -214,8 +286,14 @@ def map_entry(attrs, mapping=DEFAULT_MAPPING, *, known_unit_codes=None,
     login = get(mapping.login)
     profile["login"] = login
     if not login:
-        problems.append(Problem("login_missing", f"no {mapping.login} (login) in the entry",
-                                mapping.login, blocking=True))
+        problems.append(
+            Problem(
+                "login_missing",
+                f"no {mapping.login} (login) in the entry",
+                mapping.login,
+                blocking=True,
+            )
+        )
     profile["name"] = get(mapping.name) or get(mapping.fallback_name) or login
     profile["phone"] = get(mapping.phone)
     profile["mobile"] = get(mapping.mobile)
@@ -223,8 +301,15 @@ def map_entry(attrs, mapping=DEFAULT_MAPPING, *, known_unit_codes=None,
 
     email = get(mapping.email)
     if email and not _EMAIL.match(email):
-        problems.append(Problem("email_invalid", f"invalid e-mail address {email!r}",
-                                mapping.email, email, field="email"))
+        problems.append(
+            Problem(
+                "email_invalid",
+                f"invalid e-mail address {email!r}",
+                mapping.email,
+                email,
+                field="email",
+            )
+        )
         email = None
     profile["email"] = email
 
@@ -234,8 +319,15 @@ def map_entry(attrs, mapping=DEFAULT_MAPPING, *, known_unit_codes=None,
     if status:
         asn_type = mapping.status_asn_codes.get(status.upper())
         if asn_type is None:
-            problems.append(Problem("status_asn_unknown", f"unknown ASN status {status!r}",
-                                    mapping.status_asn, status, field="asn_type"))
+            problems.append(
+                Problem(
+                    "status_asn_unknown",
+                    f"unknown ASN status {status!r}",
+                    mapping.status_asn,
+                    status,
+                    field="asn_type",
+                )
+            )
     unit = get(mapping.unit_kerja)
     nagari = get(mapping.nagari)
     nik_value = get(mapping.nik)
@@ -247,11 +339,14 @@ def map_entry(attrs, mapping=DEFAULT_MAPPING, *, known_unit_codes=None,
         origin = "perangkat_daerah"
     else:
         origin = None
-        problems.append(Problem(
-            "origin_unknown",
-            "neither an ASN status, a unit kerja nor a nagari: cannot tell whether "
-            "this person works for a perangkat daerah or a nagari",
-            field="konsulti_origin"))
+        problems.append(
+            Problem(
+                "origin_unknown",
+                "neither an ASN status, a unit kerja nor a nagari: cannot tell whether "
+                "this person works for a perangkat daerah or a nagari",
+                field="konsulti_origin",
+            )
+        )
     profile["konsulti_origin"] = origin
     profile["asn_type"] = asn_type if origin == "perangkat_daerah" else None
 
@@ -263,41 +358,77 @@ def map_entry(attrs, mapping=DEFAULT_MAPPING, *, known_unit_codes=None,
         if nik_value:
             error = nip_lib.check_nik(nik_value, today=today)
             if error:
-                problems.append(Problem(
-                    "nik_invalid", f"NIK {nik_value}: {nip_lib.MESSAGES[error]}",
-                    mapping.nik, nik_value, field="nik"))
+                problems.append(
+                    Problem(
+                        "nik_invalid",
+                        f"NIK {nik_value}: {nip_lib.MESSAGES[error]}",
+                        mapping.nik,
+                        nik_value,
+                        field="nik",
+                    )
+                )
             else:
                 profile["nik"] = nip_lib.normalize(nik_value)
 
     # -- jabatan ---------------------------------------------------------
-    _map_jabatan(profile, get(mapping.jenis_jabatan), get(mapping.eselon),
-                 get(mapping.jenjang), origin, mapping, problems)
+    _map_jabatan(
+        profile,
+        get(mapping.jenis_jabatan),
+        get(mapping.eselon),
+        get(mapping.jenjang),
+        origin,
+        mapping,
+        problems,
+    )
 
     # -- unit kerja and nagari codes: looked up, never guessed ----------------
     profile["unit_kerja_code"] = _known_code(
-        unit, known_unit_codes, "unit_kerja_unknown", "unit kerja", mapping.unit_kerja,
-        "unit_kerja_code", problems)
+        unit,
+        known_unit_codes,
+        "unit_kerja_unknown",
+        "unit kerja",
+        mapping.unit_kerja,
+        "unit_kerja_code",
+        problems,
+    )
     profile["nagari_code"] = _known_code(
-        nagari, known_nagari_codes, "nagari_unknown", "nagari", mapping.nagari,
-        "nagari_code", problems)
+        nagari,
+        known_nagari_codes,
+        "nagari_unknown",
+        "nagari",
+        mapping.nagari,
+        "nagari_code",
+        problems,
+    )
     if origin == "desa" and not nagari:
-        problems.append(Problem("nagari_missing", "a village official without a nagari",
-                                mapping.nagari, field="nagari_code"))
+        problems.append(
+            Problem(
+                "nagari_missing",
+                "a village official without a nagari",
+                mapping.nagari,
+                field="nagari_code",
+            )
+        )
     return profile, problems
 
 
 def _map_nip(profile, value, asn_type, mapping, problems, today):
     if not value:
-        problems.append(Problem("nip_missing", "an ASN without a NIP", mapping.nip,
-                                blocking=True))
+        problems.append(Problem("nip_missing", "an ASN without a NIP", mapping.nip, blocking=True))
         return
     kind = nip_lib.NIP_PPPK if asn_type == "pppk" else nip_lib.NIP_PNS
     error = nip_lib.check_nip(value, kind, today=today)
     if error:
         label = "NI PPPK" if kind == nip_lib.NIP_PPPK else "NIP"
-        problems.append(Problem(
-            "nip_invalid", f"{label} {value}: {nip_lib.MESSAGES[error]} ({error})",
-            mapping.nip, value, blocking=True))
+        problems.append(
+            Problem(
+                "nip_invalid",
+                f"{label} {value}: {nip_lib.MESSAGES[error]} ({error})",
+                mapping.nip,
+                value,
+                blocking=True,
+            )
+        )
         return
     profile["nip"] = nip_lib.normalize(value)
 
@@ -307,25 +438,42 @@ def _map_jabatan(profile, jenis_code, eselon, jenjang, origin, mapping, problems
     if jenis_code:
         kind = mapping.jenis_jabatan_codes.get(jenis_code)
         if kind is None:
-            problems.append(Problem("jenis_jabatan_unknown",
-                                    f"unknown jenis jabatan code {jenis_code!r}",
-                                    mapping.jenis_jabatan, jenis_code,
-                                    field="jenis_jabatan"))
+            problems.append(
+                Problem(
+                    "jenis_jabatan_unknown",
+                    f"unknown jenis jabatan code {jenis_code!r}",
+                    mapping.jenis_jabatan,
+                    jenis_code,
+                    field="jenis_jabatan",
+                )
+            )
     elif eselon:
         kind = "struktural"
     jenis = None
     if kind == "struktural":
         level = mapping.eselon_levels.get((eselon or "")[:1]) if eselon else None
         if level is None:
-            problems.append(Problem(
-                "eselon_unknown", f"structural position with unknown eselon {eselon!r}",
-                mapping.eselon, eselon or "", field="jenis_jabatan"))
+            problems.append(
+                Problem(
+                    "eselon_unknown",
+                    f"structural position with unknown eselon {eselon!r}",
+                    mapping.eselon,
+                    eselon or "",
+                    field="jenis_jabatan",
+                )
+            )
         jenis = level
     elif kind in JENIS_JABATAN_VALUES:
         jenis = kind
     elif kind is None and not jenis_code and origin == "perangkat_daerah":
-        problems.append(Problem("jenis_jabatan_missing", "an ASN without jenis jabatan",
-                                mapping.jenis_jabatan, field="jenis_jabatan"))
+        problems.append(
+            Problem(
+                "jenis_jabatan_missing",
+                "an ASN without jenis jabatan",
+                mapping.jenis_jabatan,
+                field="jenis_jabatan",
+            )
+        )
     profile["jenis_jabatan"] = jenis
 
     grade = None
@@ -336,13 +484,24 @@ def _map_jabatan(profile, jenis_code, eselon, jenjang, origin, mapping, problems
                 written = "_".join(jenjang.lower().replace("_", " ").split())
                 grade = written if written in JENJANG_VALUES else None
             if grade is None:
-                problems.append(Problem("jenjang_unknown",
-                                        f"unknown jenjang fungsional {jenjang!r}",
-                                        mapping.jenjang, jenjang,
-                                        field="jenjang_fungsional"))
+                problems.append(
+                    Problem(
+                        "jenjang_unknown",
+                        f"unknown jenjang fungsional {jenjang!r}",
+                        mapping.jenjang,
+                        jenjang,
+                        field="jenjang_fungsional",
+                    )
+                )
         else:
-            problems.append(Problem("jenjang_missing", "a functional position without jenjang",
-                                    mapping.jenjang, field="jenjang_fungsional"))
+            problems.append(
+                Problem(
+                    "jenjang_missing",
+                    "a functional position without jenjang",
+                    mapping.jenjang,
+                    field="jenjang_fungsional",
+                )
+            )
     profile["jenjang_fungsional"] = grade
 
 
@@ -350,8 +509,9 @@ def _known_code(code, known, problem_code, label, attribute, field, problems):
     if not code:
         return None
     if known is not None and code not in known:
-        problems.append(Problem(problem_code, f"unknown {label} code {code!r}", attribute, code,
-                                field=field))
+        problems.append(
+            Problem(problem_code, f"unknown {label} code {code!r}", attribute, code, field=field)
+        )
         return None
     return code
 

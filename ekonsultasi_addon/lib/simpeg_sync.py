@@ -45,7 +45,14 @@ import dataclasses
 import hashlib
 import json
 
-from .simpeg_mapping import DEFAULT_MAPPING, PROFILE_FIELDS, Problem, is_active, map_entry
+from .simpeg_mapping import (
+    DEFAULT_MAPPING,
+    PROFILE_FIELDS,
+    Problem,
+    is_active,
+    lower_keys,
+    map_entry,
+)
 
 DEFAULT_MAX_ARCHIVE_SHARE = 0.05
 DEFAULT_PAGE_SIZE = 500
@@ -144,13 +151,21 @@ class SyncPlan:
     def summary(self):
         """Counts, for logs and the dry-run report."""
         return {
-            "full": self.full, "dry_run": self.dry_run, "complete": self.complete,
-            "seen": self.seen, "create": len(self.to_create), "update": len(self.to_update),
-            "unchanged": self.unchanged, "reactivate": len(self.to_reactivate),
-            "archive": len(self.to_archive), "archive_withheld": len(self.withheld_archives),
+            "full": self.full,
+            "dry_run": self.dry_run,
+            "complete": self.complete,
+            "seen": self.seen,
+            "create": len(self.to_create),
+            "update": len(self.to_update),
+            "unchanged": self.unchanged,
+            "reactivate": len(self.to_reactivate),
+            "archive": len(self.to_archive),
+            "archive_withheld": len(self.withheld_archives),
             "needs_confirmation": self.needs_confirmation,
-            "skipped_inactive": self.skipped_inactive, "errors": len(self.errors),
-            "warnings": len(self.warnings), "directory_error": self.directory_error,
+            "skipped_inactive": self.skipped_inactive,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "directory_error": self.directory_error,
         }
 
 
@@ -178,11 +193,24 @@ class Entry:
     active: bool
 
 
-def read_entry(dn, attrs, mapping=DEFAULT_MAPPING, *, known_unit_codes=None,
-               known_nagari_codes=None, today=None):
+def read_entry(
+    dn,
+    attrs,
+    mapping=DEFAULT_MAPPING,
+    *,
+    known_unit_codes=None,
+    known_nagari_codes=None,
+    today=None,
+):
     """The :class:`Entry` of a directory entry ``(dn, attrs)``."""
-    profile, problems = map_entry(attrs, mapping, known_unit_codes=known_unit_codes,
-                                  known_nagari_codes=known_nagari_codes, today=today)
+    attrs = lower_keys(attrs)
+    profile, problems = map_entry(
+        attrs,
+        mapping,
+        known_unit_codes=known_unit_codes,
+        known_nagari_codes=known_nagari_codes,
+        today=today,
+    )
     return Entry(dn, profile["login"], profile, problems, is_active(attrs, mapping))
 
 
@@ -209,8 +237,11 @@ class PagePlan:
     @property
     def changed(self):
         """Logins this page creates, updates or reactivates."""
-        return ({c.login for c in self.to_create} | {u.login for u in self.to_update}
-                | set(self.to_reactivate))
+        return (
+            {c.login for c in self.to_create}
+            | {u.login for u in self.to_update}
+            | set(self.to_reactivate)
+        )
 
 
 def plan_page(entries, known, *, earlier=None, duplicates=(), reactivate=True):
@@ -233,10 +264,19 @@ def plan_page(entries, known, *, earlier=None, duplicates=(), reactivate=True):
             first = page.logins.get(login) or earlier.get(login)
             if first is not None:
                 (twice if login in page.logins else page.duplicates).add(login)
-                page.errors.append(EntryError(dn, login, [Problem(
-                    "login_duplicate",
-                    f"login {login} is used by two entries: {first} and {dn}",
-                    blocking=True)]))
+                page.errors.append(
+                    EntryError(
+                        dn,
+                        login,
+                        [
+                            Problem(
+                                "login_duplicate",
+                                f"login {login} is used by two entries: {first} and {dn}",
+                                blocking=True,
+                            )
+                        ],
+                    )
+                )
                 continue
             page.logins[login] = dn
         if any(p.blocking for p in problems):
@@ -247,8 +287,9 @@ def plan_page(entries, known, *, earlier=None, duplicates=(), reactivate=True):
         user = known.get(login)
         if user is None:
             if entry.active:
-                page.to_create.append(Create(login, dn, entry.profile,
-                                             fingerprint(entry.profile), problems))
+                page.to_create.append(
+                    Create(login, dn, entry.profile, fingerprint(entry.profile), problems)
+                )
             else:
                 page.skipped_inactive += 1
             continue
@@ -286,16 +327,27 @@ class ArchiveDecision:
     reason: str = ""  # why withheld
 
 
-def decide_archives(candidates, active_known, *, full=True,
-                    max_archive_share=DEFAULT_MAX_ARCHIVE_SHARE, confirm_archive=False):
+def decide_archives(
+    candidates,
+    active_known,
+    *,
+    full=True,
+    max_archive_share=DEFAULT_MAX_ARCHIVE_SHARE,
+    confirm_archive=False,
+):
     """May the ``candidates`` accounts to archive (a count) be archived,
     ``active_known`` being the number of active accounts before the pass?"""
     if not full:
         return ArchiveDecision(False, reason="archiving needs a complete full pass")
     if candidates > max_archive_share * active_known and not confirm_archive:
-        return ArchiveDecision(False, True, (
-            f"{candidates} of {active_known} active accounts would be archived, "
-            f"more than {max_archive_share:.0%}: confirm to archive them"))
+        return ArchiveDecision(
+            False,
+            True,
+            (
+                f"{candidates} of {active_known} active accounts would be archived, "
+                f"more than {max_archive_share:.0%}: confirm to archive them"
+            ),
+        )
     return ArchiveDecision(True)
 
 
@@ -371,10 +423,22 @@ class PassResult:
         return self.complete and not self.directory_error and not self.restart
 
 
-def sync_pass(entries, store, *, full=True, page_size=DEFAULT_PAGE_SIZE,
-              mapping=DEFAULT_MAPPING, max_archive_share=DEFAULT_MAX_ARCHIVE_SHARE,
-              confirm_archive=False, reactivate=True, known_unit_codes=None,
-              known_nagari_codes=None, duplicates=(), dry_run=False, today=None):
+def sync_pass(
+    entries,
+    store,
+    *,
+    full=True,
+    page_size=DEFAULT_PAGE_SIZE,
+    mapping=DEFAULT_MAPPING,
+    max_archive_share=DEFAULT_MAX_ARCHIVE_SHARE,
+    confirm_archive=False,
+    reactivate=True,
+    known_unit_codes=None,
+    known_nagari_codes=None,
+    duplicates=(),
+    dry_run=False,
+    today=None,
+):
     """Synchronise ``store`` with ``entries``, ``page_size`` entries at a
     time, and return the :class:`PassResult`.
 
@@ -394,8 +458,13 @@ def sync_pass(entries, store, *, full=True, page_size=DEFAULT_PAGE_SIZE,
         logins = {entry.login for entry in batch if entry.login}
         # after a restart is known, only the duplicates are looked for
         known = store.known(logins) if not restart else {}
-        page = plan_page(batch, known, earlier=store.earlier(logins),
-                         duplicates=duplicates, reactivate=reactivate)
+        page = plan_page(
+            batch,
+            known,
+            earlier=store.earlier(logins),
+            duplicates=duplicates,
+            reactivate=reactivate,
+        )
         late = store.record(page)
         if restart:
             restart.update(page.duplicates)
@@ -425,8 +494,16 @@ def sync_pass(entries, store, *, full=True, page_size=DEFAULT_PAGE_SIZE,
             break
         else:
             result.seen += 1
-            batch.append(read_entry(dn, attrs, mapping, known_unit_codes=known_unit_codes,
-                                    known_nagari_codes=known_nagari_codes, today=today))
+            batch.append(
+                read_entry(
+                    dn,
+                    attrs,
+                    mapping,
+                    known_unit_codes=known_unit_codes,
+                    known_nagari_codes=known_nagari_codes,
+                    today=today,
+                )
+            )
             if len(batch) < page_size:
                 continue
         if batch:
@@ -442,9 +519,12 @@ def sync_pass(entries, store, *, full=True, page_size=DEFAULT_PAGE_SIZE,
         result.restart = restart
         return result
     if full:
-        decision = decide_archives(store.count_candidates(True), active_known,
-                                   max_archive_share=max_archive_share,
-                                   confirm_archive=confirm_archive)
+        decision = decide_archives(
+            store.count_candidates(True),
+            active_known,
+            max_archive_share=max_archive_share,
+            confirm_archive=confirm_archive,
+        )
     else:
         decision = decide_archives(0, active_known, full=False)
     result.needs_confirmation = decision.needs_confirmation
@@ -474,8 +554,9 @@ class MemoryStore(SyncStore):
     it never asks for a restart). Memory grows with the directory."""
 
     def __init__(self, known, plan):
-        self.users = {login: KnownUser.coerce(login, value)
-                      for login, value in (known or {}).items()}
+        self.users = {
+            login: KnownUser.coerce(login, value) for login, value in (known or {}).items()
+        }
         self.plan = plan
         self.seen = {}
 
@@ -515,11 +596,13 @@ class MemoryStore(SyncStore):
         plan.warnings += page.warnings
 
     def _candidates(self, include_gone):
-        candidates = [s.candidate for s in self.seen.values()
-                      if s.candidate and not s.duplicate]
+        candidates = [s.candidate for s in self.seen.values() if s.candidate and not s.duplicate]
         if include_gone:
-            candidates += [Archive(login, "gone") for login, user in self.users.items()
-                           if user.active and login not in self.seen]
+            candidates += [
+                Archive(login, "gone")
+                for login, user in self.users.items()
+                if user.active and login not in self.seen
+            ]
         return candidates
 
     def count_candidates(self, include_gone):
@@ -534,10 +617,21 @@ class MemoryStore(SyncStore):
         return len(candidates)
 
 
-def plan_sync(entries, known, *, full=True, page_size=DEFAULT_PAGE_SIZE,
-              mapping=DEFAULT_MAPPING, max_archive_share=DEFAULT_MAX_ARCHIVE_SHARE,
-              confirm_archive=False, reactivate=True, known_unit_codes=None,
-              known_nagari_codes=None, dry_run=False, today=None):
+def plan_sync(
+    entries,
+    known,
+    *,
+    full=True,
+    page_size=DEFAULT_PAGE_SIZE,
+    mapping=DEFAULT_MAPPING,
+    max_archive_share=DEFAULT_MAX_ARCHIVE_SHARE,
+    confirm_archive=False,
+    reactivate=True,
+    known_unit_codes=None,
+    known_nagari_codes=None,
+    dry_run=False,
+    today=None,
+):
     """The whole :class:`SyncPlan` of one pass over ``entries``
     (:func:`sync_pass` with a :class:`MemoryStore`).
 
@@ -546,13 +640,30 @@ def plan_sync(entries, known, *, full=True, page_size=DEFAULT_PAGE_SIZE,
     Any exception raised while *reading* ``entries`` makes the plan
     incomplete and empty; it is kept in ``directory_exception``."""
     plan = SyncPlan(full=full, dry_run=dry_run)
-    result = sync_pass(entries, MemoryStore(known, plan), full=full, page_size=page_size,
-                       mapping=mapping, max_archive_share=max_archive_share,
-                       confirm_archive=confirm_archive, reactivate=reactivate,
-                       known_unit_codes=known_unit_codes,
-                       known_nagari_codes=known_nagari_codes, dry_run=dry_run, today=today)
-    for name in ("complete", "seen", "unchanged", "skipped_inactive", "needs_confirmation",
-                 "withheld_reason", "directory_error", "directory_exception"):
+    result = sync_pass(
+        entries,
+        MemoryStore(known, plan),
+        full=full,
+        page_size=page_size,
+        mapping=mapping,
+        max_archive_share=max_archive_share,
+        confirm_archive=confirm_archive,
+        reactivate=reactivate,
+        known_unit_codes=known_unit_codes,
+        known_nagari_codes=known_nagari_codes,
+        dry_run=dry_run,
+        today=today,
+    )
+    for name in (
+        "complete",
+        "seen",
+        "unchanged",
+        "skipped_inactive",
+        "needs_confirmation",
+        "withheld_reason",
+        "directory_error",
+        "directory_exception",
+    ):
         setattr(plan, name, getattr(result, name))
     if not result.complete:
         # a failing directory changes nothing

@@ -60,9 +60,7 @@ def to_epoch(values):
 
 def from_epoch(seconds):
     """int64 epoch seconds to naive UTC datetimes."""
-    return [
-        dt.datetime(1970, 1, 1) + dt.timedelta(seconds=int(s)) for s in np.atleast_1d(seconds)
-    ]
+    return [dt.datetime(1970, 1, 1) + dt.timedelta(seconds=int(s)) for s in np.atleast_1d(seconds)]
 
 
 def _weekday(epoch_days):
@@ -121,7 +119,9 @@ class WorkCalendar:
     # ------------------------------------------------------------------
 
     def _constant_offset(self, first, last):
-        probes = [dt.datetime(y, m, 15) for y in range(first.year, last.year + 1) for m in (1, 4, 7, 10)]
+        probes = [
+            dt.datetime(y, m, 15) for y in range(first.year, last.year + 1) for m in (1, 4, 7, 10)
+        ]
         offsets = {self.tz.utcoffset(p) for p in probes}
         return int(offsets.pop().total_seconds()) if len(offsets) == 1 else None
 
@@ -130,7 +130,12 @@ class WorkCalendar:
             return utc + self._offset
         return np.array(
             [
-                s + int(self.tz.utcoffset(dt.datetime(1970, 1, 1) + dt.timedelta(seconds=int(s))).total_seconds())
+                s
+                + int(
+                    self.tz.utcoffset(
+                        dt.datetime(1970, 1, 1) + dt.timedelta(seconds=int(s))
+                    ).total_seconds()
+                )
                 for s in utc
             ],
             dtype=np.int64,
@@ -223,7 +228,9 @@ class WorkCalendar:
     def deadline(self, received, days, rule=END_OF_DAY):
         """The limit of ``days`` hari kerja under ``rule``."""
         if rule == WORKING_HOURS:
-            return self.deadline_working_hours(received, np.asarray(days) * self.seconds_per_day / 3600)
+            return self.deadline_working_hours(
+                received, np.asarray(days) * self.seconds_per_day / 3600
+            )
         return self.deadline_end_of_day(received, days)
 
     def working_seconds(self, start, end):

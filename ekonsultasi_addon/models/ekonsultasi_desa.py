@@ -21,4 +21,3 @@ class EkonsultasiDesa(models.Model):
         ondelete="restrict",
         check_company=True,
     )
-

@@ -13,9 +13,7 @@ class EkonsultasiPerangkatDaerah(models.Model):
 
     sequence = fields.Integer(default=10)
     name = fields.Char(required=True, translate=True)
-    short_name = fields.Char(
-        help="Abbreviation used in lists and reports, for example BKPSDM."
-    )
+    short_name = fields.Char(help="Abbreviation used in lists and reports, for example BKPSDM.")
     head_user_id = fields.Many2one(
         comodel_name="res.users",
         string="Head of agency",
@@ -29,4 +27,3 @@ class EkonsultasiPerangkatDaerah(models.Model):
         inverse_name="perangkat_daerah_id",
         string="Consultation categories",
     )
-

@@ -33,7 +33,9 @@ class EkonsultasiSimpegSyncLine(models.Model):
     login = fields.Char()
     dn = fields.Char(string="Directory entry (DN)")
     user_id = fields.Many2one(
-        comodel_name="res.users", string="Account", ondelete="set null",
+        comodel_name="res.users",
+        string="Account",
+        ondelete="set null",
         context={"active_test": False},
     )
     message = fields.Text(string="Details")

@@ -95,7 +95,8 @@ class EkonsultasiSimpegSyncRun(models.Model):
     archived_count = fields.Integer(string="Archived", readonly=True)
     unchanged_count = fields.Integer(string="Unchanged", readonly=True)
     skipped_count = fields.Integer(
-        string="Inactive, not created", readonly=True,
+        string="Inactive, not created",
+        readonly=True,
         help="New entries that are inactive in the directory.",
     )
     withheld_count = fields.Integer(string="Archives withheld", readonly=True)
@@ -118,8 +119,10 @@ class EkonsultasiSimpegSyncRun(models.Model):
     def _compute_display_name(self):
         modes = dict(self._fields["mode"]._description_selection(self.env))
         for run in self:
-            name = f"{run.ldap_id.display_name or ''} {modes.get(run.mode, '')} " \
-                   f"{fields.Datetime.to_string(run.date_start) or ''}"
+            name = (
+                f"{run.ldap_id.display_name or ''} {modes.get(run.mode, '')} "
+                f"{fields.Datetime.to_string(run.date_start) or ''}"
+            )
             if run.dry_run:
                 name += " " + self.env._("(dry run)")
             run.display_name = name.strip()
@@ -195,8 +198,10 @@ class EkonsultasiSimpegSyncRun(models.Model):
     @api.model
     def _cron_sync(self, mode="incremental"):
         # sudo: the scheduled action reads the directory settings, bind password included
-        servers = self.env["res.company.ldap"].sudo().search(
-            [("simpeg_enabled", "=", True), ("ldap_server", "!=", False)]
+        servers = (
+            self.env["res.company.ldap"]
+            .sudo()
+            .search([("simpeg_enabled", "=", True), ("ldap_server", "!=", False)])
         )
         for server in servers:
             self._run_sync(server, mode, trigger="cron")
@@ -263,46 +268,60 @@ class EkonsultasiSimpegSyncRun(models.Model):
                     # leaving them alone from the start
                     duplicates |= result.restart
                     continue
-                _logger.error("SIMPEG synchronisation of %s failed: %s",
-                              server.ldap_server, result.directory_error)
-                self._fail(result.directory_error
-                           or self.env._("The directory could not be read."),
-                           seen_count=result.seen)
+                _logger.error(
+                    "SIMPEG synchronisation of %s failed: %s",
+                    server.ldap_server,
+                    result.directory_error,
+                )
+                self._fail(
+                    result.directory_error or self.env._("The directory could not be read."),
+                    seen_count=result.seen,
+                )
                 return
-            except Exception as exc:  # noqa: BLE001 - logged on the run, nothing kept
+            except Exception as exc:
                 _logger.exception("SIMPEG synchronisation of %s failed", server.ldap_server)
-                self._fail(self.env._("Applying the changes failed, nothing was changed: "
-                                      "%(error)s", error=exc),
-                           seen_count=result.seen if result else 0)
+                self._fail(
+                    self.env._(
+                        "Applying the changes failed, nothing was changed: %(error)s", error=exc
+                    ),
+                    seen_count=result.seen if result else 0,
+                )
                 return
             break
         else:
-            self._fail(self.env._("Some logins are used by several directory entries and the "
-                                  "directory kept changing during the synchronisation: "
-                                  "nothing was changed."))
+            self._fail(
+                self.env._(
+                    "Some logins are used by several directory entries and the "
+                    "directory kept changing during the synchronisation: "
+                    "nothing was changed."
+                )
+            )
             return
         if not self.dry_run:
             server._simpeg_advance_watermark(tracker["stamp"])
         counts = store.counts
-        self.write({
-            "seen_count": result.seen,
-            "created_count": counts["created"],
-            "updated_count": counts["updated"],
-            "reactivated_count": counts["reactivated"],
-            "unchanged_count": result.unchanged + counts["same"],
-            "archived_count": result.archived,
-            "skipped_count": result.skipped_inactive,
-            "withheld_count": result.withheld,
-            "error_count": result.errors + counts["error_count"],
-            "warning_count": result.warnings,
-            "withheld_reason": result.withheld_reason or False,
-            "state": "to_confirm" if result.needs_confirmation and not self.dry_run else "done",
-            "date_end": fields.Datetime.now(),
-        })
+        self.write(
+            {
+                "seen_count": result.seen,
+                "created_count": counts["created"],
+                "updated_count": counts["updated"],
+                "reactivated_count": counts["reactivated"],
+                "unchanged_count": result.unchanged + counts["same"],
+                "archived_count": result.archived,
+                "skipped_count": result.skipped_inactive,
+                "withheld_count": result.withheld,
+                "error_count": result.errors + counts["error_count"],
+                "warning_count": result.warnings,
+                "withheld_reason": result.withheld_reason or False,
+                "state": "to_confirm" if result.needs_confirmation and not self.dry_run else "done",
+                "date_end": fields.Datetime.now(),
+            }
+        )
 
     def _fail(self, message, **values):
-        self.write(dict(values, state="failed", error_message=message,
-                        date_end=fields.Datetime.now()))
+        self.write(
+            dict(values, state="failed", error_message=message, date_end=fields.Datetime.now())
+        )
 
     def _lock_server(self, server):
         """One run per directory at a time (the row stays locked until the
@@ -325,8 +344,13 @@ class EkonsultasiSimpegSyncRun(models.Model):
         latest = tracker["stamp"]
         try:
             for dn, entry in simpeg_ldap.iter_entries(
-                conn, config.base, config.filter, attrs, config.page_size,
-                modified_since=modified_since, timeout=config.timeout,
+                conn,
+                config.base,
+                config.filter,
+                attrs,
+                config.page_size,
+                modified_since=modified_since,
+                timeout=config.timeout,
             ):
                 stamp = entry.get("modifyTimestamp") or entry.get("modifytimestamp")
                 if stamp:
@@ -337,7 +361,7 @@ class EkonsultasiSimpegSyncRun(models.Model):
         finally:
             try:
                 conn.unbind_s()
-            except Exception:  # noqa: BLE001 - the server may be gone
+            except Exception:
                 _logger.debug("unbind failed", exc_info=True)
 
     def _user_ids(self, server, logins):
@@ -358,19 +382,23 @@ class EkonsultasiSimpegSyncRun(models.Model):
         """Create, update and reactivate the accounts of one page; ``ids``:
         login -> id of the page's known accounts."""
         # sudo: the sync writes the accounts of its own directory only (simpeg_ldap_id)
-        Users = self.env["res.users"].sudo().with_context(active_test=False,
-                                                          **SIMPEG_USER_CONTEXT)
+        Users = self.env["res.users"].sudo().with_context(active_test=False, **SIMPEG_USER_CONTEXT)
         counts["created"] += self._apply_creates(server, page.to_create, codes, lines, counts)
-        updated, same = self._apply_updates(server, Users, page.to_update, ids, codes,
-                                            lines, counts)
+        updated, same = self._apply_updates(
+            server, Users, page.to_update, ids, codes, lines, counts
+        )
         counts["updated"] += updated
         counts["same"] += same
         reactivate = Users.browse([ids[login] for login in page.to_reactivate if login in ids])
         reactivate.write({"active": True})
         counts["reactivated"] += len(reactivate)
         lines += [
-            {"kind": "reactivate", "login": user.login, "user_id": user.id,
-             "message": self.env._("active again in the directory")}
+            {
+                "kind": "reactivate",
+                "login": user.login,
+                "user_id": user.id,
+                "message": self.env._("active again in the directory"),
+            }
             for user in reactivate
         ]
 
@@ -389,18 +417,23 @@ class EkonsultasiSimpegSyncRun(models.Model):
         vals_list = []
         for create in creates:
             if create.login.lower() in taken_logins:
-                message = self.env._("the login is already used by an account that does "
-                                     "not come from this directory: left as it is")
+                message = self.env._(
+                    "the login is already used by an account that does "
+                    "not come from this directory: left as it is"
+                )
             elif create.profile.get("nip") in taken_nips:
-                message = self.env._("the NIP is already recorded on another contact: "
-                                     "left as it is")
+                message = self.env._(
+                    "the NIP is already recorded on another contact: left as it is"
+                )
             else:
-                vals_list.append(server._simpeg_user_values(
-                    create.profile, create.dn, create.fingerprint, codes))
+                vals_list.append(
+                    server._simpeg_user_values(create.profile, create.dn, create.fingerprint, codes)
+                )
                 continue
             counts["error_count"] += 1
-            lines.append({"kind": "error", "login": create.login, "dn": create.dn,
-                          "message": message})
+            lines.append(
+                {"kind": "error", "login": create.login, "dn": create.dn, "message": message}
+            )
         created = 0
         for chunk in simpeg_sync.chunked(vals_list, BATCH_SIZE):
             try:
@@ -414,10 +447,14 @@ class EkonsultasiSimpegSyncRun(models.Model):
                         created += 1
                     except Exception as exc:  # noqa: BLE001
                         counts["error_count"] += 1
-                        lines.append({"kind": "error", "login": vals["login"],
-                                      "dn": vals["simpeg_dn"],
-                                      "message": self.env._("not created: %(error)s",
-                                                            error=exc)})
+                        lines.append(
+                            {
+                                "kind": "error",
+                                "login": vals["login"],
+                                "dn": vals["simpeg_dn"],
+                                "message": self.env._("not created: %(error)s", error=exc),
+                            }
+                        )
             # the created records need not stay in the cache
             self.env.invalidate_all()
         return created
@@ -428,10 +465,9 @@ class EkonsultasiSimpegSyncRun(models.Model):
             chunk = [u for u in chunk if u.login in ids]
             users = Users.browse([ids[u.login] for u in chunk])
             users.fetch(list(PROFILE_TO_FIELD.values()) + ["simpeg_dn"])
-            for update, user in zip(chunk, users):
+            for update, user in zip(chunk, users, strict=True):
                 keys = [k for k in update.changes if k in PROFILE_TO_FIELD]
-                diff = self._diff(user, server._simpeg_profile_values(update.profile, codes,
-                                                                      keys))
+                diff = self._diff(user, server._simpeg_profile_values(update.profile, codes, keys))
                 values = {"simpeg_fingerprint": update.fingerprint}
                 if update.dn != user.simpeg_dn:
                     values["simpeg_dn"] = update.dn
@@ -444,13 +480,26 @@ class EkonsultasiSimpegSyncRun(models.Model):
                         user.write(dict(values, **{f: new for f, (_old, new) in diff.items()}))
                 except Exception as exc:  # noqa: BLE001
                     counts["error_count"] += 1
-                    lines.append({"kind": "error", "login": update.login, "dn": update.dn,
-                                  "user_id": user.id,
-                                  "message": self.env._("not updated: %(error)s", error=exc)})
+                    lines.append(
+                        {
+                            "kind": "error",
+                            "login": update.login,
+                            "dn": update.dn,
+                            "user_id": user.id,
+                            "message": self.env._("not updated: %(error)s", error=exc),
+                        }
+                    )
                     continue
                 updated += 1
-                lines.append({"kind": "update", "login": update.login, "dn": update.dn,
-                              "user_id": user.id, "message": self._describe_diff(diff)})
+                lines.append(
+                    {
+                        "kind": "update",
+                        "login": update.login,
+                        "dn": update.dn,
+                        "user_id": user.id,
+                        "message": self._describe_diff(diff),
+                    }
+                )
             self.env.invalidate_all()
         return updated, same
 
@@ -475,8 +524,9 @@ class EkonsultasiSimpegSyncRun(models.Model):
                 comodel = self.env[field.comodel_name].sudo()
                 old = comodel.browse(old).display_name if old else ""
                 new = comodel.browse(new).display_name if new else ""
-            parts.append(f"{field.get_description(self.env)['string']}: "
-                         f"{old or '-'} → {new or '-'}")
+            parts.append(
+                f"{field.get_description(self.env)['string']}: {old or '-'} → {new or '-'}"
+            )
         return "\n".join(parts)
 
     # -- dry run, one page ----------------------------------------------------
@@ -492,14 +542,20 @@ class EkonsultasiSimpegSyncRun(models.Model):
             diff = self._diff(user, server._simpeg_profile_values(update.profile, codes, keys))
             if diff:
                 counts["updated"] += 1
-                lines.append({"kind": "update", "login": update.login, "dn": update.dn,
-                              "user_id": user.id, "message": self._describe_diff(diff)})
+                lines.append(
+                    {
+                        "kind": "update",
+                        "login": update.login,
+                        "dn": update.dn,
+                        "user_id": user.id,
+                        "message": self._describe_diff(diff),
+                    }
+                )
             else:
                 counts["same"] += 1
         counts["created"] += len(page.to_create)
         lines += [
-            {"kind": "create", "login": c.login, "dn": c.dn,
-             "message": c.profile.get("name") or ""}
+            {"kind": "create", "login": c.login, "dn": c.dn, "message": c.profile.get("name") or ""}
             for c in page.to_create
         ]
         counts["reactivated"] += len(page.to_reactivate)
@@ -515,8 +571,13 @@ class EkonsultasiSimpegSyncRun(models.Model):
             for e in page.errors
         ]
         lines += [
-            {"kind": "warning", "login": w.login or False, "dn": w.dn,
-             "user_id": ids.get(w.login), "message": "; ".join(map(str, w.problems))}
+            {
+                "kind": "warning",
+                "login": w.login or False,
+                "dn": w.dn,
+                "user_id": ids.get(w.login),
+                "message": "; ".join(map(str, w.problems)),
+            }
             for w in page.warnings
         ]
         return lines
@@ -549,8 +610,7 @@ class _RunStore(simpeg_sync.SyncStore):
         self.codes = codes
         self.cr = run.env.cr
         self.ids = {}  # login -> id of the current page's known accounts
-        self.counts = {"created": 0, "updated": 0, "same": 0, "reactivated": 0,
-                       "error_count": 0}
+        self.counts = {"created": 0, "updated": 0, "same": 0, "reactivated": 0, "error_count": 0}
 
     def open(self):
         # dropped by close(), or undone with the savepoint of the pass
@@ -568,8 +628,9 @@ class _RunStore(simpeg_sync.SyncStore):
         self.cr.execute(f"DROP TABLE {SEEN_TABLE}")
 
     def _flush(self):
-        self.run.env["res.users"].flush_model(["login", "active", "simpeg_fingerprint",
-                                               "simpeg_ldap_id"])
+        self.run.env["res.users"].flush_model(
+            ["login", "active", "simpeg_fingerprint", "simpeg_ldap_id"]
+        )
 
     def count_active(self):
         self._flush()
@@ -593,8 +654,9 @@ class _RunStore(simpeg_sync.SyncStore):
         return known
 
     def earlier(self, logins):
-        self.cr.execute(f"SELECT login, dn FROM {SEEN_TABLE} WHERE login = ANY(%s)",
-                        (list(logins),))
+        self.cr.execute(
+            f"SELECT login, dn FROM {SEEN_TABLE} WHERE login = ANY(%s)", (list(logins),)
+        )
         return dict(self.cr.fetchall())
 
     def record(self, page):
@@ -606,8 +668,12 @@ class _RunStore(simpeg_sync.SyncStore):
                 SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::boolean[],
                                      %s::boolean[])
                 ON CONFLICT (login) DO NOTHING""",
-            (logins, [page.logins[login] for login in logins],
-             [login in changed for login in logins], [login in candidates for login in logins]),
+            (
+                logins,
+                [page.logins[login] for login in logins],
+                [login in changed for login in logins],
+                [login in candidates for login in logins],
+            ),
         )
         if not page.duplicates:
             return set()
@@ -636,12 +702,16 @@ class _RunStore(simpeg_sync.SyncStore):
         """The archive candidates (login, id, dn, reason): known active
         accounts inactive in the directory and not duplicated, and (full
         pass) the active accounts of the directory not seen."""
-        gone = f"""
+        gone = (
+            f"""
             SELECT u.login, u.id, NULL AS dn, 'gone' AS reason FROM res_users u
              WHERE u.simpeg_ldap_id = %(server)s AND u.active
                AND NOT EXISTS (SELECT 1 FROM {SEEN_TABLE} s WHERE s.login = u.login)
             UNION ALL
-        """ if include_gone else ""
+        """
+            if include_gone
+            else ""
+        )
         return f"""{gone}
             SELECT u.login, u.id, s.dn, 'inactive' FROM {SEEN_TABLE} s
               JOIN res_users u ON u.login = s.login AND u.simpeg_ldap_id = %(server)s
@@ -649,33 +719,40 @@ class _RunStore(simpeg_sync.SyncStore):
 
     def count_candidates(self, include_gone):
         self._flush()
-        self.cr.execute(f"SELECT count(*) FROM ({self._candidates_query(include_gone)}) c",
-                        {"server": self.server.id})
+        self.cr.execute(
+            f"SELECT count(*) FROM ({self._candidates_query(include_gone)}) c",
+            {"server": self.server.id},
+        )
         return self.cr.fetchone()[0]
 
     def archive(self, decision, include_gone):
         run = self.run
         # sudo: the sync archives the accounts of its own directory only (simpeg_ldap_id)
-        Users = run.env["res.users"].sudo().with_context(active_test=False,
-                                                         **SIMPEG_USER_CONTEXT)
+        Users = run.env["res.users"].sudo().with_context(active_test=False, **SIMPEG_USER_CONTEXT)
         kind = "archive" if decision.archive else "withheld"
         query = f"""SELECT * FROM ({self._candidates_query(include_gone)}) c
                      WHERE login > %(after)s ORDER BY login LIMIT %(limit)s"""
         count, after = 0, ""
         while True:  # one batch at a time, by login
             self._flush()
-            self.cr.execute(query, {"server": self.server.id, "after": after,
-                                    "limit": BATCH_SIZE})
+            self.cr.execute(query, {"server": self.server.id, "after": after, "limit": BATCH_SIZE})
             rows = self.cr.fetchall()
             if not rows:
                 return count
             if decision.archive and not run.dry_run:
                 Users.browse([row[1] for row in rows]).write({"active": False})
-            run._write_lines([
-                {"kind": kind, "login": login, "dn": dn or False, "user_id": user_id,
-                 "message": ARCHIVE_REASONS.get(reason, reason)}
-                for login, user_id, dn, reason in rows
-            ])
+            run._write_lines(
+                [
+                    {
+                        "kind": kind,
+                        "login": login,
+                        "dn": dn or False,
+                        "user_id": user_id,
+                        "message": ARCHIVE_REASONS.get(reason, reason),
+                    }
+                    for login, user_id, dn, reason in rows
+                ]
+            )
             run.env.invalidate_all()
             count += len(rows)
             after = rows[-1][0]

@@ -96,8 +96,7 @@ class HelpdeskTicket(models.Model):
         string="Round",
         related="current_round_id.number",
         store=True,
-        help="1 for a first consultation, 2 and more after re-submissions "
-        "(Pasal 13).",
+        help="1 for a first consultation, 2 and more after re-submissions (Pasal 13).",
     )
     round_start_date = fields.Datetime(
         string="Round submitted on", related="current_round_id.start_date", store=True
@@ -114,8 +113,7 @@ class HelpdeskTicket(models.Model):
         string="Answer limit",
         compute="_compute_sla_line_id",
         store=True,
-        help="The SLA line of the current round (the earliest limit if several "
-        "policies apply).",
+        help="The SLA line of the current round (the earliest limit if several policies apply).",
     )
     answer_deadline = fields.Datetime(
         string="Answer due",
@@ -124,9 +122,7 @@ class HelpdeskTicket(models.Model):
         help="The limit of 3 hari kerja of the current round (Pasal 11 ayat (5)). "
         "Derived from the calendar: its days off are the record of why it moved.",
     )
-    sla_state = fields.Selection(
-        related="sla_line_id.sla_state", store=True, string="SLA state"
-    )
+    sla_state = fields.Selection(related="sla_line_id.sla_state", store=True, string="SLA state")
     escalation_level = fields.Selection(
         selection=[
             ("0", "None"),
@@ -262,9 +258,7 @@ class HelpdeskTicket(models.Model):
         Category = self.env["helpdesk.ticket.category"]
         to_route = [v for v in vals_list if v.get("category_id") and not v.get("team_id")]
         if to_route:
-            teams = Category.browse(
-                {v["category_id"] for v in to_route}
-            )._get_routing_team()
+            teams = Category.browse({v["category_id"] for v in to_route})._get_routing_team()
             for vals in to_route:
                 team = teams.get(vals["category_id"])
                 if team:
@@ -309,17 +303,14 @@ class HelpdeskTicket(models.Model):
         )
         load = {user.id: open_counts.get(user, 0) for user in all_members}
         idle_since = {
-            user.id: last_assigned.get(user) or datetime.datetime.min
-            for user in all_members
+            user.id: last_assigned.get(user) or datetime.datetime.min for user in all_members
         }
         now = fields.Datetime.now()
         for vals in vals_list:
             candidates = members.get(vals["team_id"])
             if not candidates:
                 continue
-            chosen = min(
-                candidates.ids, key=lambda uid: (load[uid], idle_since[uid], uid)
-            )
+            chosen = min(candidates.ids, key=lambda uid: (load[uid], idle_since[uid], uid))
             vals["user_id"] = chosen
             load[chosen] += 1
             idle_since[chosen] = now
@@ -383,9 +374,7 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         reason = (reason or "").strip()
         if not reason:
-            raise UserError(
-                self.env._("Please explain why you submit the consultation again.")
-            )
+            raise UserError(self.env._("Please explain why you submit the consultation again."))
         if self.ekonsultasi_state != "answered":
             raise UserError(
                 self.env._(

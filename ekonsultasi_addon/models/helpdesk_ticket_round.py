@@ -22,9 +22,7 @@ class HelpdeskTicketRound(models.Model):
     )
     company_id = fields.Many2one(related="ticket_id.company_id", store=True)
     number = fields.Integer(string="Round", required=True, default=1)
-    start_date = fields.Datetime(
-        string="Submitted on", required=True, default=fields.Datetime.now
-    )
+    start_date = fields.Datetime(string="Submitted on", required=True, default=fields.Datetime.now)
     reason = fields.Text(
         string="Reason for re-submission",
         help="Why the konsulti found the previous answer insufficient.",
@@ -32,15 +30,12 @@ class HelpdeskTicketRound(models.Model):
     answer_date = fields.Datetime(
         string="Answered on",
         readonly=True,
-        help="Time of the konsultan's first answer visible to the konsulti in "
-        "this round.",
+        help="Time of the konsultan's first answer visible to the konsulti in this round.",
     )
     answer_message_id = fields.Many2one(
         comodel_name="mail.message", string="Answer", readonly=True, ondelete="set null"
     )
-    answer_user_id = fields.Many2one(
-        comodel_name="res.users", string="Answered by", readonly=True
-    )
+    answer_user_id = fields.Many2one(comodel_name="res.users", string="Answered by", readonly=True)
 
     _sql_constraints = [
         (

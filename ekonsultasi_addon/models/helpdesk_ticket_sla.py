@@ -47,9 +47,7 @@ class HelpdeskTicketSla(models.Model):
         help="Working time spent waiting for the konsulti, not counted.",
     )
     pause_start = fields.Datetime(readonly=True)
-    warn_date = fields.Datetime(
-        string="Reminder due", compute="_compute_deadline", store=True
-    )
+    warn_date = fields.Datetime(string="Reminder due", compute="_compute_deadline", store=True)
     escalation_date = fields.Datetime(
         string="Escalation to the Inspektur due", compute="_compute_deadline", store=True
     )
@@ -166,7 +164,10 @@ class HelpdeskTicketSla(models.Model):
                 calendar,
                 [line.received_date or line.ticket_id.create_date or now for line in lines],
                 [line.paused_seconds for line in lines],
-                [(p.days, p.hours, p.counting_rule, p.reminder_days, p.escalation_days) for p in policies],
+                [
+                    (p.days, p.hours, p.counting_rule, p.reminder_days, p.escalation_days)
+                    for p in policies
+                ],
             )
             result.update(zip(lines, zip(*limits, strict=True), strict=True))
         return result
@@ -341,7 +342,9 @@ class HelpdeskTicketSla(models.Model):
             spent = work.working_seconds(
                 workdays.to_epoch([self.pause_start]), workdays.to_epoch([now])
             )[0]
-            self.write({"paused_seconds": self.paused_seconds + max(spent, 0), "pause_start": False})
+            self.write(
+                {"paused_seconds": self.paused_seconds + max(spent, 0), "pause_start": False}
+            )
 
     # ------------------------------------------------------------------
     # Reminders and escalation (scheduled action)
@@ -379,7 +382,11 @@ class HelpdeskTicketSla(models.Model):
         self._ekonsultasi_commit()
         steps = [
             (
-                [("warn_date", "<=", now), ("deadline", ">=", now), ("reminder_sent_date", "=", False)],
+                [
+                    ("warn_date", "<=", now),
+                    ("deadline", ">=", now),
+                    ("reminder_sent_date", "=", False),
+                ],
                 "reminder_sent_date",
                 "_ekonsultasi_reminder",
             ),
@@ -417,9 +424,10 @@ class HelpdeskTicketSla(models.Model):
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _ekonsultasi_deadline_text(self):
-        return self.ticket_id.with_context(
-            tz=self._ekonsultasi_calendar().tz
-        ).answer_deadline_display or ""
+        return (
+            self.ticket_id.with_context(tz=self._ekonsultasi_calendar().tz).answer_deadline_display
+            or ""
+        )
 
     def _ekonsultasi_reminder(self):
         ticket = self.ticket_id

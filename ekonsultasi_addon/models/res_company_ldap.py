@@ -154,15 +154,23 @@ class ResCompanyLdap(models.Model):
         for server in self:
             server.simpeg_user_count = counts.get(server, 0)
 
-    @api.constrains("simpeg_enabled", "ldap_filter", "simpeg_mapping_line_ids",
-                    "simpeg_max_archive_share", "ldap_timeout", "simpeg_page_size")
+    @api.constrains(
+        "simpeg_enabled",
+        "ldap_filter",
+        "simpeg_mapping_line_ids",
+        "simpeg_max_archive_share",
+        "ldap_timeout",
+        "simpeg_page_size",
+    )
     def _check_simpeg_settings(self):
         for server in self.filtered("simpeg_enabled"):
             if (server.ldap_filter or "").count("%s") != 1:
                 raise ValidationError(
-                    self.env._("The LDAP filter of a SIMPEG directory must contain "
-                               "%(placeholder)s exactly once (where the login goes).",
-                               placeholder="%s")
+                    self.env._(
+                        "The LDAP filter of a SIMPEG directory must contain "
+                        "%(placeholder)s exactly once (where the login goes).",
+                        placeholder="%s",
+                    )
                 )
             login = server.simpeg_mapping_line_ids.filtered(lambda line: line.key == "login")
             if login and not login.attribute:
@@ -180,8 +188,9 @@ class ResCompanyLdap(models.Model):
     def _get_ldap_dicts(self):
         # as OCA users_ldap_mail: the new settings travel in the same dicts
         confs = super()._get_ldap_dicts()
+        # sudo: the settings (bind password included) are needed for a login,
+        # before anyone is authenticated
         extra = {
-            # sudo: the settings (bind password included) are needed for a login, before anyone is authenticated
             row["id"]: row
             for row in self.sudo().browse([c["id"] for c in confs]).read(SIMPEG_CONF_FIELDS)
         }
@@ -194,12 +203,10 @@ class ResCompanyLdap(models.Model):
         certificate check and time-outs (used by auth_ldap's own query and
         password change of non-SIMPEG servers)."""
         scheme = "ldaps" if conf.get("ldap_ssl") else "ldap"
-        connection = ldap.initialize(
-            f"{scheme}://{conf['ldap_server']}:{conf['ldap_server_port']}"
-        )
+        connection = ldap.initialize(f"{scheme}://{conf['ldap_server']}:{conf['ldap_server_port']}")
         # sudo: a system parameter auth_ldap itself reads for any login
-        chase_ref_disabled = self.env["ir.config_parameter"].sudo().get_param(
-            "auth_ldap.disable_chase_ref"
+        chase_ref_disabled = (
+            self.env["ir.config_parameter"].sudo().get_param("auth_ldap.disable_chase_ref")
         )
         if str2bool(chase_ref_disabled):
             connection.set_option(ldap.OPT_REFERRALS, ldap.OPT_OFF)
@@ -226,12 +233,15 @@ class ResCompanyLdap(models.Model):
         server = self.sudo().browse(conf["id"])
         try:
             found = simpeg_ldap.authenticate(
-                server._simpeg_config(conf), login, password,
+                server._simpeg_config(conf),
+                login,
+                password,
                 attrs=server._simpeg_mapping().attributes(),
             )
         except (simpeg_ldap.DirectoryError, ValueError) as exc:
-            _logger.error("SIMPEG directory %s: login of %r refused: %s",
-                          conf["ldap_server"], login, exc)
+            _logger.error(
+                "SIMPEG directory %s: login of %r refused: %s", conf["ldap_server"], login, exc
+            )
             return False
         return found or False
 
@@ -243,13 +253,19 @@ class ResCompanyLdap(models.Model):
         dn, attrs = ldap_entry
         codes = server._simpeg_known_codes()
         profile, problems = simpeg_mapping.map_entry(
-            attrs, server._simpeg_mapping(),
-            known_unit_codes=codes[0], known_nagari_codes=codes[1],
+            attrs,
+            server._simpeg_mapping(),
+            known_unit_codes=codes[0],
+            known_nagari_codes=codes[1],
         )
         blocking = [str(p) for p in problems if p.blocking]
         if blocking or (profile["login"] or "").lower() != login.strip().lower():
-            _logger.warning("SIMPEG login %r: entry %s not usable: %s", login, dn,
-                            "; ".join(blocking) or "the login attribute differs")
+            _logger.warning(
+                "SIMPEG login %r: entry %s not usable: %s",
+                login,
+                dn,
+                "; ".join(blocking) or "the login attribute differs",
+            )
             raise AccessDenied()
         return server._simpeg_user_values(profile, dn, simpeg_sync.fingerprint(profile), codes)
 
@@ -282,8 +298,9 @@ class ResCompanyLdap(models.Model):
         for conf in self._get_ldap_dicts():
             if conf["id"] == self.id:
                 return conf
-        raise UserError(self.env._("The LDAP server %(name)s has no address.",
-                                   name=self.display_name))
+        raise UserError(
+            self.env._("The LDAP server %(name)s has no address.", name=self.display_name)
+        )
 
     def _simpeg_config(self, conf=None):
         """The ``SimpegLdapConfig`` of this server."""
@@ -319,8 +336,12 @@ class ResCompanyLdap(models.Model):
         result = []
         for model in ("ekonsultasi.perangkat.daerah", "ekonsultasi.desa"):
             # sudo: every code of the server's company, whatever the running user's company
-            records = self.env[model].sudo().search_read(
-                [("company_id", "=", self.company.id), ("code", "!=", False)], ["code"]
+            records = (
+                self.env[model]
+                .sudo()
+                .search_read(
+                    [("company_id", "=", self.company.id), ("code", "!=", False)], ["code"]
+                )
             )
             result.append({rec["code"]: rec["id"] for rec in records})
         return tuple(result)
@@ -361,14 +382,14 @@ class ResCompanyLdap(models.Model):
     def _simpeg_create_users(self, vals_list):
         """Create konsulti accounts (portal, Konsulti group) in one batch."""
         # sudo: accounts are made by a login or by the sync, not by a user with rights on users
-        users = (
-            self.env["res.users"].sudo().with_context(**SIMPEG_USER_CONTEXT).create(vals_list)
-        )
+        users = self.env["res.users"].sudo().with_context(**SIMPEG_USER_CONTEXT).create(vals_list)
         internal = users.filtered(lambda user: not user.share)
         if internal:  # a konsulti is never an internal user
             raise ValidationError(
-                self.env._("Directory accounts must be portal users: %(logins)s",
-                           logins=", ".join(internal.mapped("login")))
+                self.env._(
+                    "Directory accounts must be portal users: %(logins)s",
+                    logins=", ".join(internal.mapped("login")),
+                )
             )
         return users
 

@@ -49,8 +49,7 @@ class ResPartner(models.Model):
     nik = fields.Char(
         string="NIK",
         copy=False,
-        help="16-digit Nomor Induk Kependudukan, for village officials who "
-        "have no NIP.",
+        help="16-digit Nomor Induk Kependudukan, for village officials who have no NIP.",
     )
     jabatan_name = fields.Char(string="Position (jabatan)")
     jenis_jabatan = fields.Selection(
@@ -90,8 +89,7 @@ class ResPartner(models.Model):
     def _compute_is_konsultan_candidate(self):
         for partner in self:
             partner.is_konsultan_candidate = partner.jenis_jabatan == "administrator" or (
-                partner.jenis_jabatan == "fungsional"
-                and partner.jenjang_fungsional == "ahli_madya"
+                partner.jenis_jabatan == "fungsional" and partner.jenjang_fungsional == "ahli_madya"
             )
 
     @api.constrains("nip", "asn_type")
@@ -130,21 +128,16 @@ class ResPartner(models.Model):
         return {
             "nip_length": _("A NIP has exactly 18 digits."),
             "nip_digits": _("A NIP contains digits only."),
-            "nip_birth_date": _(
-                "Digits 1-8 of a NIP must be a valid birth date (YYYYMMDD)."
-            ),
+            "nip_birth_date": _("Digits 1-8 of a NIP must be a valid birth date (YYYYMMDD)."),
             "nip_appointment": _(
                 "Digits 9-14 of a NIP must be the year and month of appointment "
                 "(YYYYMM), after the birth date."
             ),
             "nip_appointment_year": _(
-                "Digits 9-12 of an NI PPPK must be the year of appointment, after "
-                "the birth date."
+                "Digits 9-12 of an NI PPPK must be the year of appointment, after the birth date."
             ),
             "nip_sex": _("Digit 15 of a NIP must be 1 (male) or 2 (female)."),
             "nik_length": _("A NIK has exactly 16 digits."),
             "nik_digits": _("A NIK contains digits only."),
-            "nik_birth_date": _(
-                "Digits 7-12 of a NIK must be a valid birth date (DDMMYY)."
-            ),
+            "nik_birth_date": _("Digits 7-12 of a NIK must be a valid birth date (DDMMYY)."),
         }

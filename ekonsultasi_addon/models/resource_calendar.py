@@ -86,9 +86,7 @@ class ResourceCalendar(models.Model):
                     ("date_to", ">=", dt.datetime(year, 1, 1)),
                 ]
             )
-            taken = {
-                pytz.utc.localize(leave.date_from).astimezone(tz).date() for leave in existing
-            }
+            taken = {pytz.utc.localize(leave.date_from).astimezone(tz).date() for leave in existing}
             for day, name in sorted(calendar._ekonsultasi_holidays(year).items()):
                 if day in taken:
                     continue

@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "ldap"))
 
-import simpeg_data  # noqa: E402
-import slapd  # noqa: E402
+import simpeg_data
+import slapd
 
 FOLDER = Path(os.environ.get("STATE", ROOT / ".state")) / "ldap"
 INFO = FOLDER / "directory.json"
@@ -56,8 +56,12 @@ def start(entries):
             port = slapd.free_port()
         server.port = port
         # without -d slapd detaches and writes its pid file (slapd.conf)
-        subprocess.run([slapd.SLAPD, "-f", str(server.conf), "-h", server.uri],
-                       check=True, capture_output=True, text=True)
+        subprocess.run(
+            [slapd.SLAPD, "-f", str(server.conf), "-h", server.uri],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         deadline = time.monotonic() + 15
         while not server._answers():
             if time.monotonic() > deadline:
@@ -72,15 +76,18 @@ def start(entries):
         "base": server.people_dn,
         "bind_dn": server.sync_dn,
         "bind_password": server.sync_password,
-        "logins": [[by_key[k].login, by_key[k].password, by_key[k].attrs["title"][0]]
-                   for k in SHOWN if k in by_key],
+        "logins": [
+            [by_key[k].login, by_key[k].password, by_key[k].attrs["title"][0]]
+            for k in SHOWN
+            if k in by_key
+        ],
     }
     INFO.write_text(json.dumps(info, indent=1))
     print(json.dumps(info))
 
 
 def _busy(port):
-    import socket  # noqa: PLC0415
+    import socket
 
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", int(port))) == 0

@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "ldap"))
 
-import simpeg_data  # noqa: E402
-from simpeg_directory import start_simpeg_directory  # noqa: E402
+import simpeg_data
+from simpeg_directory import start_simpeg_directory
 
 
 def main(argv=None):

@@ -25,35 +25,128 @@ TODAY = datetime.date(2025, 6, 30)
 
 # perangkat daerah of the demo data (code -> short name)
 UNIT_KERJA = {
-    "4.01": "Setda", "4.02": "Setwan", "6.01": "Inspektorat", "5.01": "Bappeda",
-    "5.03": "BKPSDM", "5.02": "BKAD", "1.05.02": "BPBD", "2.16": "Diskominfo",
-    "2.12": "Disdukcapil", "1.02": "Dinkes", "1.01": "Disdikbud", "1.03": "Dinas PUPR",
-    "2.13": "DPMN", "2.18": "DPMPTSP", "1.06": "Dinsos", "1.05.01": "Satpol PP dan Damkar",
+    "4.01": "Setda",
+    "4.02": "Setwan",
+    "6.01": "Inspektorat",
+    "5.01": "Bappeda",
+    "5.03": "BKPSDM",
+    "5.02": "BKAD",
+    "1.05.02": "BPBD",
+    "2.16": "Diskominfo",
+    "2.12": "Disdukcapil",
+    "1.02": "Dinkes",
+    "1.01": "Disdikbud",
+    "1.03": "Dinas PUPR",
+    "2.13": "DPMN",
+    "2.18": "DPMPTSP",
+    "1.06": "Dinsos",
+    "1.05.01": "Satpol PP dan Damkar",
     "1.02.01": "RSUD Sijunjung",
 }
 UNKNOWN_UNIT_KERJA = "9.99"
 NAGARI = {
-    "13.03.03.2001": "Timbulun", "13.03.03.2002": "Tanjung Gadang",
-    "13.03.04.2001": "Muaro", "13.03.04.2002": "Kandang Baru", "13.03.05.2001": "Sijunjung",
-    "13.03.06.2001": "Kamang", "13.03.07.2001": "Padang Tarok", "13.03.08.2001": "Silongo",
-    "13.03.09.2001": "Unggan", "13.03.10.2001": "Padang Sibusuk",
+    "13.03.03.2001": "Timbulun",
+    "13.03.03.2002": "Tanjung Gadang",
+    "13.03.04.2001": "Muaro",
+    "13.03.04.2002": "Kandang Baru",
+    "13.03.05.2001": "Sijunjung",
+    "13.03.06.2001": "Kamang",
+    "13.03.07.2001": "Padang Tarok",
+    "13.03.08.2001": "Silongo",
+    "13.03.09.2001": "Unggan",
+    "13.03.10.2001": "Padang Sibusuk",
 }
 NAGARI_REGION = "130303"  # NIK region prefix (kabupaten Sijunjung, kecamatan 03)
 
-MALE = ["Ahmad", "Budi", "Rizki", "Syafrizal", "Yusrizal", "Hendra", "Afrizal", "Zulkifli",
-        "Irwan", "Doni", "Fadli", "Rahmat", "Andi", "Erizal", "Novrizal", "Muhammad",
-        "Agus", "Yudi", "Taufik", "Firdaus", "Arief", "Joni", "Asril", "Mardianto"]
-FEMALE = ["Siti", "Rahmawati", "Yulia", "Desi", "Fitri", "Nurhayati", "Wirda", "Yeni",
-          "Rina", "Mardiana", "Elvi", "Sri", "Lidya", "Novita", "Yusnita", "Dewi",
-          "Rosmaini", "Ernawati", "Vivi", "Gusmiarni"]
-FAMILY = ["Putra", "Saputra", "Hidayat", "Nasution", "Siregar", "Chaniago", "Piliang",
-          "Tanjung", "Koto", "Sikumbang", "Caniago", "Jambak", "Rahman", "Syahputra",
-          "Permana", "Lubis", "Harahap", "Kurniawan", "Wahyuni", "Anggraini"]
+MALE = [
+    "Ahmad",
+    "Budi",
+    "Rizki",
+    "Syafrizal",
+    "Yusrizal",
+    "Hendra",
+    "Afrizal",
+    "Zulkifli",
+    "Irwan",
+    "Doni",
+    "Fadli",
+    "Rahmat",
+    "Andi",
+    "Erizal",
+    "Novrizal",
+    "Muhammad",
+    "Agus",
+    "Yudi",
+    "Taufik",
+    "Firdaus",
+    "Arief",
+    "Joni",
+    "Asril",
+    "Mardianto",
+]
+FEMALE = [
+    "Siti",
+    "Rahmawati",
+    "Yulia",
+    "Desi",
+    "Fitri",
+    "Nurhayati",
+    "Wirda",
+    "Yeni",
+    "Rina",
+    "Mardiana",
+    "Elvi",
+    "Sri",
+    "Lidya",
+    "Novita",
+    "Yusnita",
+    "Dewi",
+    "Rosmaini",
+    "Ernawati",
+    "Vivi",
+    "Gusmiarni",
+]
+FAMILY = [
+    "Putra",
+    "Saputra",
+    "Hidayat",
+    "Nasution",
+    "Siregar",
+    "Chaniago",
+    "Piliang",
+    "Tanjung",
+    "Koto",
+    "Sikumbang",
+    "Caniago",
+    "Jambak",
+    "Rahman",
+    "Syahputra",
+    "Permana",
+    "Lubis",
+    "Harahap",
+    "Kurniawan",
+    "Wahyuni",
+    "Anggraini",
+]
 # a few names written with letters outside ASCII, as they are in SIMPEG
 NON_ASCII = ["Désy", "Andréa", "Yohanés", "Ñurul", "Zoë", "René", "Beatrìx"]
 FRONT_TITLES = ["Drs.", "Dra.", "Ir.", "Dr.", "dr.", "H.", "Hj."]
-BACK_TITLES = ["S.E.", "M.Si.", "S.Kom.", "A.Md.", "S.H.", "M.M.", "S.Sos.", "S.Pd.",
-               "S.T.", "Ak.", "M.Kes.", "S.Kep.", "S.I.P.", "M.A.P."]
+BACK_TITLES = [
+    "S.E.",
+    "M.Si.",
+    "S.Kom.",
+    "A.Md.",
+    "S.H.",
+    "M.M.",
+    "S.Sos.",
+    "S.Pd.",
+    "S.T.",
+    "Ak.",
+    "M.Kes.",
+    "S.Kep.",
+    "S.I.P.",
+    "M.A.P.",
+]
 
 # (jabatan name, jenisJabatanId, eselonId, jenjang)
 STRUKTURAL = [
@@ -83,9 +176,14 @@ PELAKSANA = [
     ("Pengolah Data", "4", None, None),
     ("Bendahara", "4", None, None),
 ]
-NAGARI_JABATAN = ["Wali Nagari", "Sekretaris Nagari", "Kepala Urusan Keuangan",
-                  "Kepala Urusan Tata Usaha dan Umum", "Kepala Seksi Pemerintahan",
-                  "Kepala Jorong"]
+NAGARI_JABATAN = [
+    "Wali Nagari",
+    "Sekretaris Nagari",
+    "Kepala Urusan Keuangan",
+    "Kepala Urusan Tata Usaha dan Umum",
+    "Kepala Seksi Pemerintahan",
+    "Kepala Jorong",
+]
 
 
 @dataclass
@@ -191,9 +289,25 @@ def _phone(rng):
 # --------------------------------------------------------------------------
 # entries
 # --------------------------------------------------------------------------
-def _entry(key, *, login, plain, display, kind, jabatan, unit=None, nagari=None,
-           nik=None, kedudukan="01", mail=None, phone=None, mobile=None, rdn="uid",
-           base_dn=BASE_DN, flags=()):
+def _entry(
+    key,
+    *,
+    login,
+    plain,
+    display,
+    kind,
+    jabatan,
+    unit=None,
+    nagari=None,
+    nik=None,
+    kedudukan="01",
+    mail=None,
+    phone=None,
+    mobile=None,
+    rdn="uid",
+    base_dn=BASE_DN,
+    flags=(),
+):
     title, jenis, eselon, jenjang = jabatan
     attrs = {
         "objectClass": ["inetOrgPerson", "simpegPerson"],
@@ -204,17 +318,30 @@ def _entry(key, *, login, plain, display, kind, jabatan, unit=None, nagari=None,
         "title": [title],
     }
     optional = {
-        "mail": mail, "telephoneNumber": phone, "mobile": mobile,
-        "simpegJenisJabatanId": jenis, "simpegEselonId": eselon, "simpegJenjang": jenjang,
-        "simpegUnitKerja": unit, "simpegNagari": nagari, "simpegNik": nik,
+        "mail": mail,
+        "telephoneNumber": phone,
+        "mobile": mobile,
+        "simpegJenisJabatanId": jenis,
+        "simpegEselonId": eselon,
+        "simpegJenjang": jenjang,
+        "simpegUnitKerja": unit,
+        "simpegNagari": nagari,
+        "simpegNik": nik,
         "simpegKedudukanHukum": kedudukan,
         "simpegStatusAsn": {"pns": "PNS", "pppk": "PPPK"}.get(kind),
     }
     attrs.update({k: [v] for k, v in optional.items() if v})
     value = login if rdn == "uid" else attrs["cn"][0]
     dn = f"{rdn}={escape_dn_value(value)},ou=people,{base_dn}"
-    return Person(key=key, dn=dn, login=login, attrs=attrs, kind=kind,
-                  active=kedudukan in (None, "01"), flags=set(flags))
+    return Person(
+        key=key,
+        dn=dn,
+        login=login,
+        attrs=attrs,
+        kind=kind,
+        active=kedudukan in (None, "01"),
+        flags=set(flags),
+    )
 
 
 def _fixed_cases(base_dn, used):
@@ -224,68 +351,176 @@ def _fixed_cases(base_dn, used):
     1303012505850001), so that a demo database can log them in."""
     b = base_dn
     return [
-        _entry("administrator", login="197805122003121002", plain="Syafrizal Chaniago",
-               display="Drs. H. Syafrizal Chaniago, M.Si.", kind="pns",
-               jabatan=("Inspektur Pembantu Wilayah I", "1", "31", None), unit="6.01",
-               mail="syafrizal.chaniago@sijunjung.go.id", phone="+62 754 20001",
-               mobile="+62 812 6600 1001", base_dn=b),
-        _entry("ahli_madya", login="198001152005011003", plain="Yulia Rahmawati",
-               display="Hj. Yulia Rahmawati, S.E., Ak., M.M.", kind="pns",
-               jabatan=("Auditor Ahli Madya", "2", None, "MA"), unit="6.01",
-               mail="yulia.rahmawati@sijunjung.go.id", base_dn=b),
-        _entry("ahli_muda", login="198703032010012001", plain="Fitri Wahyuni",
-               display="Fitri Wahyuni, S.Kom.", kind="pns",
-               jabatan=("Pranata Komputer Ahli Muda", "2", None, "MU"), unit="2.16",
-               mail="fitri.wahyuni@sijunjung.go.id", base_dn=b),
-        _entry("pelaksana", login="199002202015031001", plain="Rizki Putra",
-               display="Rizki Putra, A.Md.", kind="pns",
-               jabatan=("Pengadministrasi Umum", "4", None, None), unit="1.01",
-               mail="rizki.putra@sijunjung.go.id", base_dn=b),
-        _entry("sekretaris_nagari", login="1303012505850001", plain="Asril Datuak Rajo Mudo",
-               display="Asril Datuak Rajo Mudo", kind="nagari",
-               jabatan=("Sekretaris Nagari", None, None, None), nagari="13.03.04.2001",
-               nik="1303012505850001", kedudukan=None, mobile="+62 813 7400 2211",
-               base_dn=b),
-        _entry("perangkat_nagari", login="nagari.timbulun.kaur-keuangan",
-               plain="Rosmaini", display="Rosmaini, S.E.", kind="nagari",
-               jabatan=("Kepala Urusan Keuangan", None, None, None),
-               nagari="13.03.03.2001", kedudukan=None, base_dn=b),
-        _entry("pppk", login="199104072023212003", plain="Lidya Anggraini",
-               display="Lidya Anggraini, S.Pd.", kind="pppk",
-               jabatan=("Guru Ahli Pertama", "2", None, "PE"), unit="1.01",
-               mail="lidya.anggraini@sijunjung.go.id", base_dn=b),
-        _entry("invalid_nip", login="196802301993031009", plain="Zulkifli Piliang",
-               display="Zulkifli Piliang, S.H.", kind="pns",
-               jabatan=("Kepala Seksi Pelayanan", "1", "42", None), unit="2.12",
-               base_dn=b, flags={"invalid_nip"}),
-        _entry("inactive", login="196505051990031004", plain="Muhammad Jambak",
-               display="Drs. Muhammad Jambak", kind="pns",
-               jabatan=("Pengelola Keuangan", "4", None, None), unit="5.02",
-               kedudukan="99", base_dn=b),
-        _entry("unknown_unit", login="198512122011011005", plain="Hendra Koto",
-               display="Hendra Koto, S.T.", kind="pns",
-               jabatan=("Pengolah Data", "4", None, None), unit=UNKNOWN_UNIT_KERJA,
-               base_dn=b, flags={"unknown_unit"}),
+        _entry(
+            "administrator",
+            login="197805122003121002",
+            plain="Syafrizal Chaniago",
+            display="Drs. H. Syafrizal Chaniago, M.Si.",
+            kind="pns",
+            jabatan=("Inspektur Pembantu Wilayah I", "1", "31", None),
+            unit="6.01",
+            mail="syafrizal.chaniago@sijunjung.go.id",
+            phone="+62 754 20001",
+            mobile="+62 812 6600 1001",
+            base_dn=b,
+        ),
+        _entry(
+            "ahli_madya",
+            login="198001152005011003",
+            plain="Yulia Rahmawati",
+            display="Hj. Yulia Rahmawati, S.E., Ak., M.M.",
+            kind="pns",
+            jabatan=("Auditor Ahli Madya", "2", None, "MA"),
+            unit="6.01",
+            mail="yulia.rahmawati@sijunjung.go.id",
+            base_dn=b,
+        ),
+        _entry(
+            "ahli_muda",
+            login="198703032010012001",
+            plain="Fitri Wahyuni",
+            display="Fitri Wahyuni, S.Kom.",
+            kind="pns",
+            jabatan=("Pranata Komputer Ahli Muda", "2", None, "MU"),
+            unit="2.16",
+            mail="fitri.wahyuni@sijunjung.go.id",
+            base_dn=b,
+        ),
+        _entry(
+            "pelaksana",
+            login="199002202015031001",
+            plain="Rizki Putra",
+            display="Rizki Putra, A.Md.",
+            kind="pns",
+            jabatan=("Pengadministrasi Umum", "4", None, None),
+            unit="1.01",
+            mail="rizki.putra@sijunjung.go.id",
+            base_dn=b,
+        ),
+        _entry(
+            "sekretaris_nagari",
+            login="1303012505850001",
+            plain="Asril Datuak Rajo Mudo",
+            display="Asril Datuak Rajo Mudo",
+            kind="nagari",
+            jabatan=("Sekretaris Nagari", None, None, None),
+            nagari="13.03.04.2001",
+            nik="1303012505850001",
+            kedudukan=None,
+            mobile="+62 813 7400 2211",
+            base_dn=b,
+        ),
+        _entry(
+            "perangkat_nagari",
+            login="nagari.timbulun.kaur-keuangan",
+            plain="Rosmaini",
+            display="Rosmaini, S.E.",
+            kind="nagari",
+            jabatan=("Kepala Urusan Keuangan", None, None, None),
+            nagari="13.03.03.2001",
+            kedudukan=None,
+            base_dn=b,
+        ),
+        _entry(
+            "pppk",
+            login="199104072023212003",
+            plain="Lidya Anggraini",
+            display="Lidya Anggraini, S.Pd.",
+            kind="pppk",
+            jabatan=("Guru Ahli Pertama", "2", None, "PE"),
+            unit="1.01",
+            mail="lidya.anggraini@sijunjung.go.id",
+            base_dn=b,
+        ),
+        _entry(
+            "invalid_nip",
+            login="196802301993031009",
+            plain="Zulkifli Piliang",
+            display="Zulkifli Piliang, S.H.",
+            kind="pns",
+            jabatan=("Kepala Seksi Pelayanan", "1", "42", None),
+            unit="2.12",
+            base_dn=b,
+            flags={"invalid_nip"},
+        ),
+        _entry(
+            "inactive",
+            login="196505051990031004",
+            plain="Muhammad Jambak",
+            display="Drs. Muhammad Jambak",
+            kind="pns",
+            jabatan=("Pengelola Keuangan", "4", None, None),
+            unit="5.02",
+            kedudukan="99",
+            base_dn=b,
+        ),
+        _entry(
+            "unknown_unit",
+            login="198512122011011005",
+            plain="Hendra Koto",
+            display="Hendra Koto, S.T.",
+            kind="pns",
+            jabatan=("Pengolah Data", "4", None, None),
+            unit=UNKNOWN_UNIT_KERJA,
+            base_dn=b,
+            flags={"unknown_unit"},
+        ),
         # legacy entry named by cn: comma, plus and quotes must be escaped
-        _entry("special_dn", login="197911112006042007",
-               plain='Nurhayati "Ani", Sikumbang + Rekan',
-               display='Dra. Hj. Nurhayati "Ani", Sikumbang + Rekan, M.A.P.', kind="pns",
-               jabatan=("Kepala Bagian Umum", "1", "32", None), unit="4.01", rdn="cn",
-               mail="nurhayati@sijunjung.go.id", base_dn=b, flags={"special_dn"}),
-        _entry("non_ascii", login="198206062009022004", plain="Désy Ñurul Piliang",
-               display="dr. Désy Ñurul Piliang, M.Kes.", kind="pns",
-               jabatan=("Kepala Seksi Pelayanan", "1", "42", None), unit="1.02.01",
-               mail="desy.piliang@sijunjung.go.id", base_dn=b, flags={"non_ascii"}),
-        _entry("no_mail", login="199507172019031002", plain="Doni Saputra",
-               display="Doni Saputra, S.Sos.", kind="pns",
-               jabatan=("Bendahara", "4", None, None), unit="1.06", base_dn=b),
-        _entry("jpt", login="197001011995031001", plain="Afrizal Tanjung",
-               display="Ir. H. Afrizal Tanjung, M.T.", kind="pns",
-               jabatan=("Kepala Dinas", "1", "22", None), unit="1.03", base_dn=b),
-        _entry("pengawas", login="198308082008011002", plain="Taufik Hidayat",
-               display="Taufik Hidayat, S.I.P.", kind="pns",
-               jabatan=("Kepala Subbagian Keuangan", "1", "41", None), unit="5.03",
-               base_dn=b),
+        _entry(
+            "special_dn",
+            login="197911112006042007",
+            plain='Nurhayati "Ani", Sikumbang + Rekan',
+            display='Dra. Hj. Nurhayati "Ani", Sikumbang + Rekan, M.A.P.',
+            kind="pns",
+            jabatan=("Kepala Bagian Umum", "1", "32", None),
+            unit="4.01",
+            rdn="cn",
+            mail="nurhayati@sijunjung.go.id",
+            base_dn=b,
+            flags={"special_dn"},
+        ),
+        _entry(
+            "non_ascii",
+            login="198206062009022004",
+            plain="Désy Ñurul Piliang",
+            display="dr. Désy Ñurul Piliang, M.Kes.",
+            kind="pns",
+            jabatan=("Kepala Seksi Pelayanan", "1", "42", None),
+            unit="1.02.01",
+            mail="desy.piliang@sijunjung.go.id",
+            base_dn=b,
+            flags={"non_ascii"},
+        ),
+        _entry(
+            "no_mail",
+            login="199507172019031002",
+            plain="Doni Saputra",
+            display="Doni Saputra, S.Sos.",
+            kind="pns",
+            jabatan=("Bendahara", "4", None, None),
+            unit="1.06",
+            base_dn=b,
+        ),
+        _entry(
+            "jpt",
+            login="197001011995031001",
+            plain="Afrizal Tanjung",
+            display="Ir. H. Afrizal Tanjung, M.T.",
+            kind="pns",
+            jabatan=("Kepala Dinas", "1", "22", None),
+            unit="1.03",
+            base_dn=b,
+        ),
+        _entry(
+            "pengawas",
+            login="198308082008011002",
+            plain="Taufik Hidayat",
+            display="Taufik Hidayat, S.I.P.",
+            kind="pns",
+            jabatan=("Kepala Subbagian Keuangan", "1", "41", None),
+            unit="5.03",
+            base_dn=b,
+        ),
     ]
 
 
@@ -310,10 +545,20 @@ def _random_person(rng, index, used_ids, base_dn):
         else:
             nik = None
             login = f"nagari.{index:05d}"
-        return _entry(f"r{index}", login=login, plain=plain, display=display, kind="nagari",
-                      jabatan=jabatan, nagari=nagari, nik=nik, kedudukan=None,
-                      mobile=_phone(rng) if rng.random() < 0.7 else None,
-                      base_dn=base_dn, flags=flags)
+        return _entry(
+            f"r{index}",
+            login=login,
+            plain=plain,
+            display=display,
+            kind="nagari",
+            jabatan=jabatan,
+            nagari=nagari,
+            nik=nik,
+            kedudukan=None,
+            mobile=_phone(rng) if rng.random() < 0.7 else None,
+            base_dn=base_dn,
+            flags=flags,
+        )
     kind = "pppk" if roll < 0.22 else "pns"
     if kind == "pppk":
         login = make_ni_pppk(rng, sex, used_ids)
@@ -328,13 +573,20 @@ def _random_person(rng, index, used_ids, base_dn):
         used_ids.add(login)
         flags.add("invalid_nip")
     return _entry(
-        f"r{index}", login=login, plain=plain, display=display, kind=kind, jabatan=jabatan,
-        unit=rng.choice(list(UNIT_KERJA)), kedudukan=kedudukan,
+        f"r{index}",
+        login=login,
+        plain=plain,
+        display=display,
+        kind=kind,
+        jabatan=jabatan,
+        unit=rng.choice(list(UNIT_KERJA)),
+        kedudukan=kedudukan,
         mail=None if mail_missing else _mail(plain, login, rng),
         phone=f"+62 754 {rng.randint(20000, 29999)}" if rng.random() < 0.3 else None,
         mobile=_phone(rng) if rng.random() < 0.6 else None,
         rdn="cn" if rng.random() < 0.01 else "uid",
-        base_dn=base_dn, flags=flags,
+        base_dn=base_dn,
+        flags=flags,
     )
 
 
@@ -364,8 +616,14 @@ def by_key(people):
 # LDIF
 # --------------------------------------------------------------------------
 def _ldif_line(name, value):
-    safe = value.isascii() and value == value.strip() and not value.startswith((":", "<")) \
-        and "\n" not in value and "\r" not in value and "\0" not in value
+    safe = (
+        value.isascii()
+        and value == value.strip()
+        and not value.startswith((":", "<"))
+        and "\n" not in value
+        and "\r" not in value
+        and "\0" not in value
+    )
     if safe:
         return f"{name}: {value}\n"
     return f"{name}:: {base64.b64encode(value.encode('utf-8')).decode()}\n"
@@ -386,6 +644,5 @@ def to_ldif(people, with_password=True):
 
 def write_ldif(path, people, with_password=True):
     with open(path, "w", encoding="utf-8") as handle:
-        for person in people:
-            handle.write(person_ldif(person, with_password))
+        handle.writelines(person_ldif(person, with_password) for person in people)
     return path

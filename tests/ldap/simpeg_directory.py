@@ -23,8 +23,8 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-import simpeg_data  # noqa: E402
-from slapd import Slapd  # noqa: E402
+import simpeg_data
+from slapd import Slapd
 
 ROOT = HERE.parent.parent
 LIB_DIR = ROOT / "ekonsultasi_addon" / "lib"
@@ -37,7 +37,8 @@ def load_lib():
     if LIB_NAME in sys.modules:
         return sys.modules[LIB_NAME]
     spec = importlib.util.spec_from_file_location(
-        LIB_NAME, LIB_DIR / "__init__.py", submodule_search_locations=[str(LIB_DIR)])
+        LIB_NAME, LIB_DIR / "__init__.py", submodule_search_locations=[str(LIB_DIR)]
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules[LIB_NAME] = module
     spec.loader.exec_module(module)
@@ -67,12 +68,13 @@ class SimpegDirectory:
         self.close()
 
 
-def start_simpeg_directory(n, *, seed=20240601, tls=False, people=None, workdir=None,
-                           page_size=500):
+def start_simpeg_directory(
+    n, *, seed=20240601, tls=False, people=None, workdir=None, page_size=500
+):
     """Start a slapd holding ``n`` generated people (or the given ``people``)
     and return a :class:`SimpegDirectory`; the caller closes it."""
     lib = load_lib()
-    from ekonsultasi_lib import simpeg_ldap  # noqa: PLC0415
+    from ekonsultasi_lib import simpeg_ldap
 
     assert lib is not None
     people = simpeg_data.generate(n, seed=seed) if people is None else people

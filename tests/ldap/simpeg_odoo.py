@@ -17,29 +17,35 @@ LOGIN_FILTER = "(&(objectClass=inetOrgPerson)(uid=%s))"
 def start_directory(n=60, tls=False):
     """A started SIMPEG directory, or SkipTest with the reason."""
     try:
-        import ldap  # noqa: F401, PLC0415
+        import ldap  # noqa: F401
     except ImportError as exc:
         raise unittest.SkipTest("python-ldap is not installed") from exc
     missing = slapd.missing_tools(tls=tls)
     if missing:
-        raise unittest.SkipTest("OpenLDAP test server unavailable, not installed: "
-                                + ", ".join(missing))
+        raise unittest.SkipTest(
+            "OpenLDAP test server unavailable, not installed: " + ", ".join(missing)
+        )
     return start_simpeg_directory(n, tls=tls, page_size=7)
 
 
 def regional_codes(env, company):
     """Perangkat daerah and villages with the codes of the generated
     directory (simpeg_data.UNIT_KERJA / NAGARI), in ``company``."""
-    agencies = env["ekonsultasi.perangkat.daerah"].create([
-        {"name": name, "code": code, "company_id": company.id}
-        for code, name in simpeg_data.UNIT_KERJA.items()
-    ])
+    agencies = env["ekonsultasi.perangkat.daerah"].create(
+        [
+            {"name": name, "code": code, "company_id": company.id}
+            for code, name in simpeg_data.UNIT_KERJA.items()
+        ]
+    )
     kecamatan = env["ekonsultasi.kecamatan"].create(
-        {"name": "Kecamatan uji", "code": "T-13.03", "company_id": company.id})
-    villages = env["ekonsultasi.desa"].create([
-        {"name": name, "code": code, "kecamatan_id": kecamatan.id, "company_id": company.id}
-        for code, name in simpeg_data.NAGARI.items()
-    ])
+        {"name": "Kecamatan uji", "code": "T-13.03", "company_id": company.id}
+    )
+    villages = env["ekonsultasi.desa"].create(
+        [
+            {"name": name, "code": code, "kecamatan_id": kecamatan.id, "company_id": company.id}
+            for code, name in simpeg_data.NAGARI.items()
+        ]
+    )
     return agencies, villages
 
 
@@ -70,8 +76,7 @@ def modify(directory, person, **values):
 
 
 def delete(directory, *people):
-    directory.server.modify_ldif(
-        "".join(f"dn: {p.dn}\nchangetype: delete\n\n" for p in people))
+    directory.server.modify_ldif("".join(f"dn: {p.dn}\nchangetype: delete\n\n" for p in people))
 
 
 def restore(directory, *people):

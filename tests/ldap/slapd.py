@@ -131,19 +131,65 @@ def make_certificates(folder, hostname="localhost"):
     ca_key, ca_crt = folder / "ca.key", folder / "ca.crt"
     key, csr, crt = folder / "server.key", folder / "server.csr", folder / "server.crt"
     ext = folder / "server.ext"
-    _run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-          "-subj", "/O=Test SIMPEG CA/CN=Test SIMPEG CA",
-          "-keyout", ca_key, "-out", ca_crt])
-    _run(["openssl", "req", "-newkey", "rsa:2048", "-nodes",
-          "-subj", f"/O=Test SIMPEG/CN={hostname}", "-keyout", key, "-out", csr])
+    _run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/O=Test SIMPEG CA/CN=Test SIMPEG CA",
+            "-keyout",
+            ca_key,
+            "-out",
+            ca_crt,
+        ]
+    )
+    _run(
+        [
+            "openssl",
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            f"/O=Test SIMPEG/CN={hostname}",
+            "-keyout",
+            key,
+            "-out",
+            csr,
+        ]
+    )
     ext.write_text(
         "basicConstraints=CA:FALSE\n"
         "keyUsage=digitalSignature,keyEncipherment\n"
         "extendedKeyUsage=serverAuth\n"
         f"subjectAltName=DNS:{hostname},DNS:{socket.gethostname()},IP:127.0.0.1\n"
     )
-    _run(["openssl", "x509", "-req", "-in", csr, "-CA", ca_crt, "-CAkey", ca_key,
-          "-CAcreateserial", "-days", "2", "-extfile", ext, "-out", crt])
+    _run(
+        [
+            "openssl",
+            "x509",
+            "-req",
+            "-in",
+            csr,
+            "-CA",
+            ca_crt,
+            "-CAkey",
+            ca_key,
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            ext,
+            "-out",
+            crt,
+        ]
+    )
     key.chmod(0o600)
     return ca_crt, crt, key
 
@@ -167,8 +213,9 @@ def base_ldif(base_dn=BASE_DN):
 class Slapd:
     """One slapd process with its own configuration and database folder."""
 
-    def __init__(self, *, tls=False, base_dn=BASE_DN, workdir=None, with_base=True,
-                 start_timeout=15):
+    def __init__(
+        self, *, tls=False, base_dn=BASE_DN, workdir=None, with_base=True, start_timeout=15
+    ):
         problems = missing_tools(tls)
         if problems:
             raise SlapdError("not installed: " + ", ".join(problems))
@@ -277,9 +324,7 @@ class Slapd:
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise SlapdError(
-                    f"slapd exited with {self.process.returncode}:\n{self.tail_log()}"
-                )
+                raise SlapdError(f"slapd exited with {self.process.returncode}:\n{self.tail_log()}")
             if self._answers():
                 return self
             time.sleep(0.05)
@@ -288,9 +333,11 @@ class Slapd:
 
     def _answers(self):
         proc = subprocess.run(
-            [LDAPSEARCH, "-x", "-LLL", "-H", self.uri, "-s", "base", "-b", "",
-             "namingContexts"],
-            capture_output=True, text=True, check=False, timeout=10,
+            [LDAPSEARCH, "-x", "-LLL", "-H", self.uri, "-s", "base", "-b", "", "namingContexts"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
         )
         return proc.returncode == 0
 
@@ -374,21 +421,40 @@ class Slapd:
 
     def add_ldif(self, ldif):
         """Add entries online (``ldapadd`` as the administrator)."""
-        _run([LDAPADD, "-x", "-H", self.uri, "-D", self.admin_dn, "-w",
-              self.admin_password], input_text=ldif, env=self._tool_env())
+        _run(
+            [LDAPADD, "-x", "-H", self.uri, "-D", self.admin_dn, "-w", self.admin_password],
+            input_text=ldif,
+            env=self._tool_env(),
+        )
 
     def modify_ldif(self, ldif):
         """Apply an LDIF of changes (``ldapmodify`` as the administrator)."""
-        _run([LDAPMODIFY, "-x", "-H", self.uri, "-D", self.admin_dn, "-w",
-              self.admin_password], input_text=ldif, env=self._tool_env())
+        _run(
+            [LDAPMODIFY, "-x", "-H", self.uri, "-D", self.admin_dn, "-w", self.admin_password],
+            input_text=ldif,
+            env=self._tool_env(),
+        )
 
-    def ldapsearch_cmd(self, base=None, filterstr="(objectClass=*)", *attrs,
-                       page_size=None, as_admin=False):
+    def ldapsearch_cmd(
+        self, base=None, filterstr="(objectClass=*)", *attrs, page_size=None, as_admin=False
+    ):
         """The ``ldapsearch`` command line (as the sync account by default)."""
-        dn, pw = (self.admin_dn, self.admin_password) if as_admin else (
-            self.sync_dn, self.sync_password)
-        cmd = [LDAPSEARCH, "-x", "-LLL", "-H", self.uri, "-D", dn, "-w", pw,
-               "-b", base or self.people_dn]
+        dn, pw = (
+            (self.admin_dn, self.admin_password) if as_admin else (self.sync_dn, self.sync_password)
+        )
+        cmd = [
+            LDAPSEARCH,
+            "-x",
+            "-LLL",
+            "-H",
+            self.uri,
+            "-D",
+            dn,
+            "-w",
+            pw,
+            "-b",
+            base or self.people_dn,
+        ]
         if page_size:
             cmd += ["-E", f"pr={page_size}/noprompt"]
         return cmd + [filterstr, *attrs]

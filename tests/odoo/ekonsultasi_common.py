@@ -141,17 +141,21 @@ class EkonsultasiDataMixin:
     @classmethod
     def consult_many(cls, partner, count, category=None, **values):
         """Create ``count`` consultations in one batch."""
-        return cls.env["helpdesk.ticket"].sudo().create(
-            [
-                {
-                    "name": f"Konsultasi {i}",
-                    "description": "<p>Mohon penjelasan.</p>",
-                    "partner_id": partner.id,
-                    "category_id": (category or cls.topic_tlhp).id,
-                    **values,
-                }
-                for i in range(count)
-            ]
+        return (
+            cls.env["helpdesk.ticket"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": f"Konsultasi {i}",
+                        "description": "<p>Mohon penjelasan.</p>",
+                        "partner_id": partner.id,
+                        "category_id": (category or cls.topic_tlhp).id,
+                        **values,
+                    }
+                    for i in range(count)
+                ]
+            )
         )
 
     @staticmethod

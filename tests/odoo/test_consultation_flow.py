@@ -64,9 +64,7 @@ class TestConsultationFlow(EkonsultasiCase):
         self.assertEqual(ticket.current_round_id.answer_user_id, konsultan)
         self.assertEqual(ticket.current_round_id.answer_message_id, message)
         # the konsulti, a follower, is notified of the answer
-        self.assertIn(
-            self.konsulti.partner_id, message.notification_ids.res_partner_id
-        )
+        self.assertIn(self.konsulti.partner_id, message.notification_ids.res_partner_id)
         # a second message does not move the answer time
         self.answer(ticket, konsultan, body="Tambahan penjelasan.")
         self.assertEqual(ticket.answer_date, message.date)
@@ -121,8 +119,7 @@ class TestConsultationFlow(EkonsultasiCase):
         self.assertEqual(round_1.answer_date, first.date)
         self.assertIn("batas waktu", round_2.reason)
         resubmission = ticket.message_ids.filtered(
-            lambda m: "batas waktu" in (m.body or "")
-            and m.author_id == self.konsulti.partner_id
+            lambda m: "batas waktu" in (m.body or "") and m.author_id == self.konsulti.partner_id
         )
         self.assertEqual(len(resubmission), 1)
         # the konsultan is notified of the new round
@@ -230,9 +227,7 @@ class TestAssignment(EkonsultasiCase):
                             0,
                             [
                                 self.env.ref("base.group_user").id,
-                                self.env.ref(
-                                    "ekonsultasi_addon.group_ekonsultasi_konsultan"
-                                ).id,
+                                self.env.ref("ekonsultasi_addon.group_ekonsultasi_konsultan").id,
                             ],
                         )
                     ],

@@ -24,7 +24,7 @@ BAD_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (ERROR|CRITICAL)
 
 def _odoo_importable():
     try:
-        from odoo import release  # noqa: PLC0415
+        from odoo import release
     except ImportError:
         return False
     return release.version_info[0] == 18

@@ -183,7 +183,10 @@ class TestPortal(EkonsultasiDataMixin, HttpCase):
             {
                 "thread_model": "helpdesk.ticket",
                 "thread_id": ticket.id,
-                "post_data": {"body": "Tambahan: lampiran LHP menyusul.", "message_type": "comment"},
+                "post_data": {
+                    "body": "Tambahan: lampiran LHP menyusul.",
+                    "message_type": "comment",
+                },
             },
         )
         self.assertTrue(resp)

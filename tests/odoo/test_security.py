@@ -4,7 +4,7 @@ write, through the ORM."""
 from ekonsultasi_common import KONSULTAN, EkonsultasiCase
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -59,9 +59,7 @@ class TestAccess(EkonsultasiCase):
             self.t_bkad.with_user(self.konsultan_1).write({"name": "x"})
         with self.assertRaises(AccessError):
             self.answer(self.t_bkad, self.konsultan_1)
-        self.assertEqual(
-            self.Ticket.with_user(self.konsultan_bkad).search([]), self.t_bkad
-        )
+        self.assertEqual(self.Ticket.with_user(self.konsultan_bkad).search([]), self.t_bkad)
 
     def test_konsultan_works_on_his_team_consultations(self):
         ticket = self.t_own.with_user(self.konsultan_2)
@@ -108,20 +106,26 @@ class TestAccess(EkonsultasiCase):
     # administrator ----------------------------------------------------------
     def test_administrator_configures_and_manages_accounts(self):
         admin = self.administrator
-        agency = self.env["ekonsultasi.perangkat.daerah"].with_user(admin).create(
-            {"name": "Dinas Sosial", "code": "T-DINSOS"}
+        agency = (
+            self.env["ekonsultasi.perangkat.daerah"]
+            .with_user(admin)
+            .create({"name": "Dinas Sosial", "code": "T-DINSOS"})
         )
         self.assertTrue(agency)
-        self.assertEqual(
-            self.Ticket.with_user(admin).search_count([]), 3
-        )
-        user = self.env["res.users"].with_user(admin).create(
-            {
-                "name": "Konsultan Baru",
-                "login": "konsultan_baru",
-                "jenis_jabatan": "administrator",
-                "groups_id": [(6, 0, [self.env.ref(KONSULTAN).id, self.env.ref("base.group_user").id])],
-            }
+        self.assertEqual(self.Ticket.with_user(admin).search_count([]), 3)
+        user = (
+            self.env["res.users"]
+            .with_user(admin)
+            .create(
+                {
+                    "name": "Konsultan Baru",
+                    "login": "konsultan_baru",
+                    "jenis_jabatan": "administrator",
+                    "groups_id": [
+                        (6, 0, [self.env.ref(KONSULTAN).id, self.env.ref("base.group_user").id])
+                    ],
+                }
+            )
         )
         self.assertTrue(user._is_konsultan())
 
@@ -163,7 +167,9 @@ class TestEligibility(EkonsultasiCase):
                 self._make_konsultan(login=f"calon_{len(profile)}_{profile}", **profile)
 
     def test_existing_user_cannot_be_promoted_when_ineligible(self):
-        user = new_test_user(self.env, login="staf", groups="base.group_user", jenis_jabatan="pelaksana")
+        user = new_test_user(
+            self.env, login="staf", groups="base.group_user", jenis_jabatan="pelaksana"
+        )
         with self.assertRaisesRegex(ValidationError, "Pasal 8"):
             user.write({"groups_id": [(4, self.env.ref(KONSULTAN).id)]})
 
@@ -257,7 +263,7 @@ class TestMultiCompany(EkonsultasiCase):
                 self.ticket_b.with_user(user).read(["name"])
 
     def test_category_cannot_route_to_team_of_other_company(self):
-        with self.assertRaises(Exception):
+        with self.assertRaises(UserError):  # ValidationError is a UserError
             self.topic_tlhp.write({"team_id": self.team_b.id})
 
 
@@ -276,18 +282,12 @@ class TestMenus(EkonsultasiCase):
             "helpdesk_mgmt.helpdesk_ticket_reporting_analysis",
         ):
             self.assertTrue(self._reachable(self.inspektur, xmlid), xmlid)
-        self.assertFalse(
-            self._reachable(self.inspektur, "ekonsultasi_addon.ekonsultasi_desa_menu")
-        )
+        self.assertFalse(self._reachable(self.inspektur, "ekonsultasi_addon.ekonsultasi_desa_menu"))
 
     def test_konsultan_does_not_see_configuration(self):
-        self.assertTrue(
-            self._reachable(self.konsultan_1, "helpdesk_mgmt.helpdesk_all_ticket_menu")
-        )
+        self.assertTrue(self._reachable(self.konsultan_1, "helpdesk_mgmt.helpdesk_all_ticket_menu"))
         self.assertFalse(
-            self._reachable(
-                self.konsultan_1, "ekonsultasi_addon.ekonsultasi_perangkat_daerah_menu"
-            )
+            self._reachable(self.konsultan_1, "ekonsultasi_addon.ekonsultasi_perangkat_daerah_menu")
         )
 
     def test_administrator_sees_regional_data(self):

@@ -12,7 +12,7 @@ from odoo.tools import mute_logger
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ldap"))
 
-import simpeg_odoo  # noqa: E402
+import simpeg_odoo
 
 KONSULTI = "ekonsultasi_addon.group_ekonsultasi_konsulti"
 KONSULTAN = "ekonsultasi_addon.group_ekonsultasi_konsultan"
@@ -48,9 +48,7 @@ class TestSimpegLogin(HttpCase):
         return auth["uid"]
 
     def user(self, login):
-        return self.env["res.users"].with_context(active_test=False).search(
-            [("login", "=", login)]
-        )
+        return self.env["res.users"].with_context(active_test=False).search([("login", "=", login)])
 
     # first login -------------------------------------------------------
     def test_first_login_creates_portal_konsulti_with_profile(self):
@@ -114,8 +112,7 @@ class TestSimpegLogin(HttpCase):
 
     def test_filter_injection_refused(self):
         person = self.people["pelaksana"]
-        for login in ("*", "*)(uid=*", f"{person.login})(|(uid=*", "199*",
-                      f"{person.login}\\00"):
+        for login in ("*", "*)(uid=*", f"{person.login})(|(uid=*", "199*", f"{person.login}\\00"):
             with self.subTest(login=login), self.assertRaises(AccessDenied):
                 self.login(login, person.password)
         self.assertFalse(self.env["res.users"].search([("simpeg_ldap_id", "=", self.server.id)]))
@@ -148,18 +145,22 @@ class TestSimpegLogin(HttpCase):
         self.assertTrue(self.login(person.login, person.password))
 
     def test_ldaps(self):
-        self.server.write({
-            "ldap_ssl": True,
-            "ldap_server_port": self.directory.server.ldaps_port,
-            "ldap_ca_file": str(self.directory.server.ca_file),
-        })
+        self.server.write(
+            {
+                "ldap_ssl": True,
+                "ldap_server_port": self.directory.server.ldaps_port,
+                "ldap_ca_file": str(self.directory.server.ca_file),
+            }
+        )
         person = self.people["pelaksana"]
         self.assertTrue(self.login(person.login, person.password))
 
     def test_tls_with_unknown_certificate_refused(self):
         self.server.write({"ldap_tls": True, "ldap_ca_file": False})
         person = self.people["pelaksana"]
-        with mute_logger("odoo.addons.ekonsultasi_addon.models.res_company_ldap"), \
-                self.assertRaises(AccessDenied):
+        with (
+            mute_logger("odoo.addons.ekonsultasi_addon.models.res_company_ldap"),
+            self.assertRaises(AccessDenied),
+        ):
             self.login(person.login, person.password)
         self.assertFalse(self.user(person.login))

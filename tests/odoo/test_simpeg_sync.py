@@ -15,8 +15,8 @@ from odoo.tools import mute_logger
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ldap"))
 
-import simpeg_data  # noqa: E402
-import simpeg_odoo  # noqa: E402
+import simpeg_data
+import simpeg_odoo
 
 KONSULTI = "ekonsultasi_addon.group_ekonsultasi_konsulti"
 KONSULTAN = "ekonsultasi_addon.group_ekonsultasi_konsultan"
@@ -51,9 +51,12 @@ class TestSimpegSync(TransactionCase):
             return self.Run._run_sync(self.server, mode, dry_run=dry_run)
 
     def ldap_users(self, **domain):
-        return self.env["res.users"].with_context(active_test=False).search(
-            [("simpeg_ldap_id", "=", self.server.id)]
-            + [(k, "=", v) for k, v in domain.items()]
+        return (
+            self.env["res.users"]
+            .with_context(active_test=False)
+            .search(
+                [("simpeg_ldap_id", "=", self.server.id)] + [(k, "=", v) for k, v in domain.items()]
+            )
         )
 
     def user(self, key):
@@ -100,13 +103,14 @@ class TestSimpegSync(TransactionCase):
         self.assertEqual(self.user("sekretaris_nagari").desa_id.code, "13.03.04.2001")
         self.assertEqual(self.user("sekretaris_nagari").nik, "1303012505850001")
         # the server writes the escapes of the DN its own way: compare parsed
-        self.assertEqual(ldap.dn.str2dn(self.user("special_dn").simpeg_dn),
-                         ldap.dn.str2dn(self.people["special_dn"].dn))
+        self.assertEqual(
+            ldap.dn.str2dn(self.user("special_dn").simpeg_dn),
+            ldap.dn.str2dn(self.people["special_dn"].dn),
+        )
         # a second run changes nothing
         again = self.sync()
         self.assertEqual(
-            (again.created_count, again.updated_count, again.archived_count,
-             again.unchanged_count),
+            (again.created_count, again.updated_count, again.archived_count, again.unchanged_count),
             (0, 0, 0, len(self.expected_logins)),
         )
 
@@ -134,8 +138,13 @@ class TestSimpegSync(TransactionCase):
         self.sync()
         pelaksana, muda = self.restore_later("pelaksana", "ahli_muda")
         simpeg_odoo.modify(self.directory, pelaksana, title="Analis Keuangan")
-        simpeg_odoo.modify(self.directory, muda, simpegUnitKerja="6.01", simpegJenjang="MA",
-                           title="Pranata Komputer Ahli Madya")
+        simpeg_odoo.modify(
+            self.directory,
+            muda,
+            simpegUnitKerja="6.01",
+            simpegJenjang="MA",
+            title="Pranata Komputer Ahli Madya",
+        )
         run = self.sync()
         self.assertEqual(run.state, "done")
         self.assertEqual(run.updated_count, 2)
@@ -220,15 +229,19 @@ class TestSimpegSync(TransactionCase):
     def test_login_used_twice_across_pages_is_left_alone(self):
         self.sync()
         self.server.simpeg_page_size = 5  # the two entries of the login in different pages
-        person = next(p for p in self.directory.people
-                      if p.active and not p.flags and p.key != "pelaksana")
+        person = next(
+            p for p in self.directory.people if p.active and not p.flags and p.key != "pelaksana"
+        )
         other, _person = self.restore_later("pelaksana", person.key)
         before = self.user(person.key).jabatan_name
         simpeg_odoo.modify(self.directory, person, title="Jabatan Baru")
         simpeg_odoo.modify(self.directory, other, title="Analis Keuangan")
         name = f"Kembar {person.login}"
-        twin = dataclasses.replace(person, dn=f"cn={name},{person.dn.split(',', 1)[1]}",
-                                   attrs=dict(person.attrs, cn=[name]))
+        twin = dataclasses.replace(
+            person,
+            dn=f"cn={name},{person.dn.split(',', 1)[1]}",
+            attrs=dict(person.attrs, cn=[name]),
+        )
         self.directory.server.add_ldif(simpeg_data.to_ldif([twin]))
         self.addCleanup(simpeg_odoo.delete, self.directory, twin)
         original = type(self.Run)._simpeg_entries
@@ -275,9 +288,7 @@ class TestSimpegSync(TransactionCase):
             run = self.sync()
         self.assertEqual(run.state, "failed")
         self.assertTrue(run.error_message)
-        self.assertEqual(
-            (run.created_count, run.updated_count, run.archived_count), (0, 0, 0)
-        )
+        self.assertEqual((run.created_count, run.updated_count, run.archived_count), (0, 0, 0))
         self.assertEqual(self.ldap_users().read(["active", "jabatan_name"]), before)
 
     def test_unreachable_directory_fails_cleanly(self):
@@ -292,8 +303,9 @@ class TestSimpegSync(TransactionCase):
     # accounts not from the directory -----------------------------------------------
     def test_local_accounts_untouched(self):
         person = self.people["pelaksana"]
-        homonym = new_test_user(self.env, login=person.login, name="Akun lokal dengan NIP",
-                                groups=KONSULTI)
+        homonym = new_test_user(
+            self.env, login=person.login, name="Akun lokal dengan NIP", groups=KONSULTI
+        )
         run = self.sync()
         self.assertFalse(homonym.simpeg_ldap_id)
         self.assertEqual(homonym.name, "Akun lokal dengan NIP")

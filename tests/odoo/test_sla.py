@@ -123,7 +123,9 @@ class TestAnswerLimit(EkonsultasiCase):
         self.answer_at(on_time, wib(2026, 3, 6, 16, 0))
         self.assertEqual(on_time.sla_state, "met")
         # grouping and filtering work on the stored state
-        groups = self.Ticket._read_group([("id", "in", (ticket | on_time).ids)], ["sla_state"], ["__count"])
+        groups = self.Ticket._read_group(
+            [("id", "in", (ticket | on_time).ids)], ["sla_state"], ["__count"]
+        )
         self.assertEqual(dict(groups), {"met": 1, "met_late": 1})
 
     def test_each_round_has_its_own_limit(self):
@@ -180,14 +182,14 @@ class TestAnswerLimit(EkonsultasiCase):
             moved.append(original(model, spans))
             return moved[-1]
 
-        with patch.object(Line, "_ekonsultasi_recompute_for_leaves", autospec=True, side_effect=recompute):
+        with patch.object(
+            Line, "_ekonsultasi_recompute_for_leaves", autospec=True, side_effect=recompute
+        ):
             leave = self._day_off(dt.date(2026, 3, 5))  # a local day off on Thursday
         self.assertEqual(moved[0], ticket.sla_line_id, "only the consultations it touches")
         self.assertEqual(ticket.answer_deadline, wib(2026, 3, 9, 16, 0))
         self.assertEqual(later.answer_deadline, wib(2026, 4, 16, 16, 0))
-        leave.write(
-            {"date_from": wib(2026, 3, 4, 0, 0), "date_to": wib(2026, 3, 4, 23, 59, 59)}
-        )
+        leave.write({"date_from": wib(2026, 3, 4, 0, 0), "date_to": wib(2026, 3, 4, 23, 59, 59)})
         self.assertEqual(ticket.answer_deadline, wib(2026, 3, 9, 16, 0))
         leave.unlink()
         self.assertEqual(ticket.answer_deadline, wib(2026, 3, 6, 16, 30))
@@ -268,9 +270,12 @@ class TestAnswerLimit(EkonsultasiCase):
                 raise RuntimeError("the mail server went away")
             return original(ticket, **kwargs)
 
-        with patch.object(Ticket, "message_post", autospec=True, side_effect=failing):
-            with self.assertRaises(RuntimeError), freeze_time(wib(2026, 3, 9, 8, 0)):
-                self.env["helpdesk.ticket.sla"]._cron_ekonsultasi_sla()
+        with (
+            patch.object(Ticket, "message_post", autospec=True, side_effect=failing),
+            self.assertRaises(RuntimeError),
+            freeze_time(wib(2026, 3, 9, 8, 0)),
+        ):
+            self.env["helpdesk.ticket.sla"]._cron_ekonsultasi_sla()
         # the first reminder went out (and was committed); run again
         self._run_cron(wib(2026, 3, 9, 8, 0))
         for ticket in first | second:

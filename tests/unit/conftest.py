@@ -20,15 +20,16 @@ SHARED_DIRECTORY_SIZE = 60
 
 def _skip_without_slapd(tls=True):
     try:
-        import ldap  # noqa: F401, PLC0415
+        import ldap  # noqa: F401
     except ImportError:
         pytest.skip("python-ldap is not installed (pip install -r requirements.txt)")
-    import slapd  # noqa: PLC0415
+    import slapd
 
     missing = slapd.missing_tools(tls=tls)
     if missing:
         pytest.skip(
-            "OpenLDAP test server unavailable, not installed: " + ", ".join(missing)
+            "OpenLDAP test server unavailable, not installed: "
+            + ", ".join(missing)
             + " (apt-get install slapd ldap-utils openssl)"
         )
 
@@ -40,8 +41,8 @@ def simpeg_directory():
     there. Do not modify it:
     use ``make_directory`` for tests that change entries or stop slapd."""
     _skip_without_slapd(tls=False)
-    import slapd  # noqa: PLC0415
-    from simpeg_directory import start_simpeg_directory  # noqa: PLC0415
+    import slapd
+    from simpeg_directory import start_simpeg_directory
 
     # without openssl only the TLS tests skip (see the ``tls_directory`` fixture)
     tls = not slapd.missing_tools(tls=True)
@@ -55,7 +56,7 @@ def make_directory():
     """Factory of private directories (closed after the test):
     ``make_directory(n, tls=False, people=None)``."""
     _skip_without_slapd(tls=False)
-    from simpeg_directory import start_simpeg_directory  # noqa: PLC0415
+    from simpeg_directory import start_simpeg_directory
 
     started = []
 

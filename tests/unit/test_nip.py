@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-
 from ekonsultasi_lib import nip
 
 TODAY = datetime.date(2026, 11, 21)
@@ -90,7 +89,8 @@ def test_birth_date_from_nip():
 def test_lib_does_not_import_odoo():
     import sys
 
-    source = open(nip.__file__, encoding="utf-8").read()
+    with open(nip.__file__, encoding="utf-8") as module:
+        source = module.read()
     assert "import odoo" not in source and "from odoo" not in source
     assert nip.__name__.startswith("ekonsultasi_lib")
     assert "ekonsultasi_lib" in sys.modules

@@ -7,8 +7,8 @@ import pytest
 
 ldap = pytest.importorskip("ldap", reason="python-ldap is not installed")
 
-from ekonsultasi_lib import simpeg_ldap  # noqa: E402
-from ekonsultasi_lib.simpeg_ldap import DirectoryError, SearchStats  # noqa: E402
+from ekonsultasi_lib import simpeg_ldap
+from ekonsultasi_lib.simpeg_ldap import DirectoryError, SearchStats
 
 
 def _people_dns(directory):
@@ -33,23 +33,27 @@ def test_config_rejects_other_schemes():
 
 def test_login_filter_template_keeps_percent_of_the_base_filter():
     config = simpeg_ldap.SimpegLdapConfig(
-        uri="ldap://h", base="dc=x", filter="(&(objectClass=inetOrgPerson)(o=100%))")
+        uri="ldap://h", base="dc=x", filter="(&(objectClass=inetOrgPerson)(o=100%))"
+    )
     template = config.login_filter_template()
     assert template == "(&(&(objectClass=inetOrgPerson)(o=100%%))(uid=%s))"
     assert ldap.filter.filter_format(template, ["a*b"]) == (
-        "(&(&(objectClass=inetOrgPerson)(o=100%))(uid=a\\2ab))")
-    custom = simpeg_ldap.SimpegLdapConfig(uri="ldap://h", base="dc=x",
-                                          login_filter="(|(uid=%s))")
+        "(&(&(objectClass=inetOrgPerson)(o=100%))(uid=a\\2ab))"
+    )
+    custom = simpeg_ldap.SimpegLdapConfig(uri="ldap://h", base="dc=x", login_filter="(|(uid=%s))")
     assert custom.login_filter_template() == "(|(uid=%s))"
 
 
 def test_incremental_filter():
-    since = datetime.datetime(2025, 3, 4, 12, 30, 5, tzinfo=datetime.timezone(
-        datetime.timedelta(hours=7)))  # WIB
+    since = datetime.datetime(
+        2025, 3, 4, 12, 30, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=7))
+    )  # WIB
     assert simpeg_ldap.incremental_filter("objectClass=inetOrgPerson", since) == (
-        "(&(objectClass=inetOrgPerson)(modifyTimestamp>=20250304053005Z))")
+        "(&(objectClass=inetOrgPerson)(modifyTimestamp>=20250304053005Z))"
+    )
     assert simpeg_ldap.incremental_filter("(uid=*)", "20250101000000Z") == (
-        "(&(uid=*)(modifyTimestamp>=20250101000000Z))")
+        "(&(uid=*)(modifyTimestamp>=20250101000000Z))"
+    )
     with pytest.raises(ValueError):
         simpeg_ldap.incremental_filter("(uid=*)", "2025)(uid=*")
 
@@ -86,7 +90,7 @@ def test_ldaps_with_the_generated_ca(tls_directory):
 
 @pytest.mark.parametrize("mode", ["starttls", "ldaps"])
 def test_tls_refuses_a_certificate_of_an_unknown_ca(tls_directory, tmp_path, mode):
-    import slapd  # noqa: PLC0415
+    import slapd
 
     other_ca, _cert, _key = slapd.make_certificates(tmp_path)
     changes = {"ca_file": str(other_ca)}
@@ -105,10 +109,11 @@ def test_wrong_service_password_is_a_directory_error(simpeg_directory):
 
 
 def test_unreachable_directory_fails_fast():
-    import slapd  # noqa: PLC0415
+    import slapd
 
     config = simpeg_ldap.SimpegLdapConfig(
-        uri=f"ldap://127.0.0.1:{slapd.free_port()}", base="dc=x", timeout=2)
+        uri=f"ldap://127.0.0.1:{slapd.free_port()}", base="dc=x", timeout=2
+    )
     started = time.monotonic()
     with pytest.raises(DirectoryError):
         simpeg_ldap.connect(config)
@@ -122,8 +127,11 @@ def test_paged_iteration_returns_every_entry(simpeg_directory):
     config = simpeg_directory.config
     conn = simpeg_ldap.connect(config)
     stats = SearchStats()
-    entries = list(simpeg_ldap.iter_entries(
-        conn, config.base, config.filter, ["uid", "cn"], page_size=7, stats=stats))
+    entries = list(
+        simpeg_ldap.iter_entries(
+            conn, config.base, config.filter, ["uid", "cn"], page_size=7, stats=stats
+        )
+    )
     conn.unbind_s()
     assert len(entries) == len(simpeg_directory.people) == 60
     assert {_norm(dn) for dn, _attrs in entries} == _people_dns(simpeg_directory)
@@ -135,8 +143,12 @@ def test_iteration_with_one_page(simpeg_directory):
     config = simpeg_directory.config
     conn = simpeg_ldap.connect(config)
     stats = SearchStats()
-    count = sum(1 for _ in simpeg_ldap.iter_entries(
-        conn, config.base, config.filter, ["uid"], page_size=1000, stats=stats))
+    count = sum(
+        1
+        for _ in simpeg_ldap.iter_entries(
+            conn, config.base, config.filter, ["uid"], page_size=1000, stats=stats
+        )
+    )
     assert (count, stats.pages) == (60, 1)
 
 
@@ -162,15 +174,22 @@ def test_size_limit_of_the_bind_account_is_an_incomplete_pass(make_directory):
     stats = SearchStats()
     seen = []
     with pytest.raises(DirectoryError, match="Size limit exceeded"):
-        for entry in simpeg_ldap.iter_entries(conn, directory.config.base,
-                                              directory.config.filter, ["uid"], 100,
-                                              stats=stats):
+        for entry in simpeg_ldap.iter_entries(
+            conn, directory.config.base, directory.config.filter, ["uid"], 100, stats=stats
+        ):
             seen.append(entry)
     assert len(seen) == 500 and not stats.complete
     # the sync account has no limit
     sync = simpeg_ldap.connect(directory.config)
-    assert sum(1 for _ in simpeg_ldap.iter_entries(
-        sync, directory.config.base, directory.config.filter, ["uid"], 100)) == 520
+    assert (
+        sum(
+            1
+            for _ in simpeg_ldap.iter_entries(
+                sync, directory.config.base, directory.config.filter, ["uid"], 100
+            )
+        )
+        == 520
+    )
 
 
 def test_directory_killed_mid_iteration_raises(make_directory):
@@ -180,8 +199,9 @@ def test_directory_killed_mid_iteration_raises(make_directory):
     stats = SearchStats()
     seen = 0
     with pytest.raises(DirectoryError, match="stopped after 10 entries"):
-        for _entry in simpeg_ldap.iter_entries(conn, config.base, config.filter, ["uid"], 5,
-                                               stats=stats):
+        for _entry in simpeg_ldap.iter_entries(
+            conn, config.base, config.filter, ["uid"], 5, stats=stats
+        ):
             seen += 1
             if seen == 8:
                 directory.server.kill()
@@ -197,8 +217,9 @@ def test_directory_hanging_mid_iteration_times_out(make_directory):
     seen = 0
     started = time.monotonic()
     with pytest.raises(DirectoryError, match="stopped after 5 entries"):
-        for _entry in simpeg_ldap.iter_entries(conn, config.base, config.filter, ["uid"], 5,
-                                               stats=stats):
+        for _entry in simpeg_ldap.iter_entries(
+            conn, config.base, config.filter, ["uid"], 5, stats=stats
+        ):
             seen += 1
             if seen == 1:
                 directory.server.pause()
@@ -211,8 +232,9 @@ def test_directory_hanging_mid_iteration_times_out(make_directory):
 def _max_modify_timestamp(conn, config):
     stamps = [
         attrs["modifyTimestamp"][0].decode()
-        for _dn, attrs in simpeg_ldap.iter_entries(conn, config.base, config.filter,
-                                                   ["modifyTimestamp"], 100)
+        for _dn, attrs in simpeg_ldap.iter_entries(
+            conn, config.base, config.filter, ["modifyTimestamp"], 100
+        )
     ]
     return max(stamps)
 
@@ -224,26 +246,58 @@ def test_incremental_search_returns_only_modified_entries(make_directory):
     loaded = simpeg_ldap.parse_generalized_time(_max_modify_timestamp(conn, config))
     since = loaded + datetime.timedelta(seconds=1)
     # nothing modified after the load yet
-    assert list(simpeg_ldap.iter_entries(conn, config.base, config.filter, ["uid"], 7,
-                                         modified_since=since)) == []
+    assert (
+        list(
+            simpeg_ldap.iter_entries(
+                conn, config.base, config.filter, ["uid"], 7, modified_since=since
+            )
+        )
+        == []
+    )
     while datetime.datetime.now(datetime.timezone.utc) < since:
         time.sleep(0.05)
     target = directory.by_key()["ahli_muda"]
     directory.server.modify_ldif(
         f"dn: {target.dn}\nchangetype: modify\nreplace: title\n"
-        "title: Pranata Komputer Ahli Madya\n-\nreplace: simpegJenjang\nsimpegJenjang: MA\n")
-    found = list(simpeg_ldap.iter_entries(conn, config.base, config.filter,
-                                          ["uid", "title"], 7, modified_since=since))
+        "title: Pranata Komputer Ahli Madya\n-\nreplace: simpegJenjang\nsimpegJenjang: MA\n"
+    )
+    found = list(
+        simpeg_ldap.iter_entries(
+            conn, config.base, config.filter, ["uid", "title"], 7, modified_since=since
+        )
+    )
     assert [(dn, attrs["title"]) for dn, attrs in found] == [
-        (target.dn, [b"Pranata Komputer Ahli Madya"])]
+        (target.dn, [b"Pranata Komputer Ahli Madya"])
+    ]
     # the same with a naive datetime (UTC) and with a string
     naive = since.replace(tzinfo=None)
-    assert len(list(simpeg_ldap.iter_entries(conn, config.base, config.filter, ["uid"], 7,
-                                             modified_since=naive))) == 1
-    assert len(list(simpeg_ldap.iter_entries(
-        conn, config.base, config.filter, ["uid"], 7,
-        modified_since=simpeg_ldap.generalized_time(loaded - datetime.timedelta(days=1))
-    ))) == 25
+    assert (
+        len(
+            list(
+                simpeg_ldap.iter_entries(
+                    conn, config.base, config.filter, ["uid"], 7, modified_since=naive
+                )
+            )
+        )
+        == 1
+    )
+    assert (
+        len(
+            list(
+                simpeg_ldap.iter_entries(
+                    conn,
+                    config.base,
+                    config.filter,
+                    ["uid"],
+                    7,
+                    modified_since=simpeg_ldap.generalized_time(
+                        loaded - datetime.timedelta(days=1)
+                    ),
+                )
+            )
+        )
+        == 25
+    )
 
 
 # --------------------------------------------------------------------------
@@ -266,27 +320,37 @@ def test_authenticate_over_starttls(tls_directory, people_by_key):
 
 
 @pytest.mark.parametrize("password", ["wrong", "", None, "Sandi-"])
-def test_authenticate_refuses_bad_or_empty_password(simpeg_directory, people_by_key,
-                                                    password):
+def test_authenticate_refuses_bad_or_empty_password(simpeg_directory, people_by_key, password):
     person = people_by_key["administrator"]
     assert simpeg_ldap.authenticate(simpeg_directory.config, person.login, password) is None
 
 
 def test_authenticate_unknown_login(simpeg_directory):
-    assert simpeg_ldap.authenticate(simpeg_directory.config, "199901012020011999",
-                                    "whatever") is None
+    assert (
+        simpeg_ldap.authenticate(simpeg_directory.config, "199901012020011999", "whatever") is None
+    )
     assert simpeg_ldap.authenticate(simpeg_directory.config, "  ", "whatever") is None
 
 
-@pytest.mark.parametrize("login", ["*", "*)(uid=*", "*)(|(uid=*", "197805122003121002)(uid=*",
-                                   "\\2a", "1978*", "*)(objectClass=*))(|(uid=*"])
-def test_filter_injection_through_login_matches_nothing(simpeg_directory, people_by_key,
-                                                        login):
+@pytest.mark.parametrize(
+    "login",
+    [
+        "*",
+        "*)(uid=*",
+        "*)(|(uid=*",
+        "197805122003121002)(uid=*",
+        "\\2a",
+        "1978*",
+        "*)(objectClass=*))(|(uid=*",
+    ],
+)
+def test_filter_injection_through_login_matches_nothing(simpeg_directory, people_by_key, login):
     config = simpeg_directory.config
     conn = simpeg_ldap.connect(config)
     try:
-        assert simpeg_ldap.find_login(conn, config.base, config.login_filter_template(),
-                                      login) is None
+        assert (
+            simpeg_ldap.find_login(conn, config.base, config.login_filter_template(), login) is None
+        )
         if login == "*)(uid=*":
             # the same template without escaping would have matched everyone
             raw = config.login_filter_template() % login
@@ -306,7 +370,7 @@ def test_entry_whose_dn_needs_escaping(simpeg_directory, people_by_key):
     dn, attrs = found
     rdn = ldap.dn.str2dn(dn)[0]
     assert rdn == [("cn", 'Nurhayati "Ani", Sikumbang + Rekan', 1)]
-    assert attrs["cn"] == ['Nurhayati "Ani", Sikumbang + Rekan'.encode()]
+    assert attrs["cn"] == [b'Nurhayati "Ani", Sikumbang + Rekan']
     assert simpeg_ldap.authenticate(simpeg_directory.config, person.login, "nope") is None
 
 
@@ -321,7 +385,8 @@ def test_two_entries_with_one_login_is_an_error(make_directory):
     person = directory.by_key()["pelaksana"]
     directory.server.add_ldif(
         f"dn: cn=Duplikat,{directory.server.people_dn}\nobjectClass: inetOrgPerson\n"
-        f"cn: Duplikat\nsn: Duplikat\nuid: {person.login}\nuserPassword: x\n")
+        f"cn: Duplikat\nsn: Duplikat\nuid: {person.login}\nuserPassword: x\n"
+    )
     with pytest.raises(DirectoryError, match="several directory entries"):
         simpeg_ldap.authenticate(directory.config, person.login, person.password)
 

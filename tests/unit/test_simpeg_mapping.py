@@ -4,11 +4,12 @@ a real slapd (and a few hand-made attribute dicts for the edge cases)."""
 import datetime
 
 import pytest
+import simpeg_data
 
 ldap = pytest.importorskip("ldap", reason="python-ldap is not installed")
 
-from ekonsultasi_lib import simpeg_ldap  # noqa: E402
-from ekonsultasi_lib.simpeg_mapping import (  # noqa: E402
+from ekonsultasi_lib import simpeg_ldap
+from ekonsultasi_lib.simpeg_mapping import (
     DEFAULT_MAPPING,
     PROFILE_FIELDS,
     SimpegMapping,
@@ -19,11 +20,8 @@ from ekonsultasi_lib.simpeg_mapping import (  # noqa: E402
 )
 
 TODAY = datetime.date(2025, 6, 30)
-UNIT_CODES = {"4.01", "4.02", "6.01", "5.01", "5.03", "5.02", "1.05.02", "2.16", "2.12",
-              "1.02", "1.01", "1.03", "2.13", "2.18", "1.06", "1.05.01", "1.02.01"}
-NAGARI_CODES = {"13.03.03.2001", "13.03.03.2002", "13.03.04.2001", "13.03.04.2002",
-                "13.03.05.2001", "13.03.06.2001", "13.03.07.2001", "13.03.08.2001",
-                "13.03.09.2001", "13.03.10.2001"}
+UNIT_CODES = set(simpeg_data.UNIT_KERJA)  # the codes the generator uses
+NAGARI_CODES = set(simpeg_data.NAGARI)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +33,8 @@ def entries(simpeg_directory):
         read = {
             attrs["uid"][0].decode(): (dn, attrs)
             for dn, attrs in simpeg_ldap.iter_entries(
-                conn, config.base, config.filter, DEFAULT_MAPPING.attributes(), 25)
+                conn, config.base, config.filter, DEFAULT_MAPPING.attributes(), 25
+            )
         }
     finally:
         conn.unbind_s()
@@ -46,8 +45,10 @@ def entries(simpeg_directory):
 def mapped(entries, people_by_key):
     def get(key):
         _dn, attrs = entries[people_by_key[key].login]
-        return map_entry(attrs, known_unit_codes=UNIT_CODES,
-                         known_nagari_codes=NAGARI_CODES, today=TODAY)
+        return map_entry(
+            attrs, known_unit_codes=UNIT_CODES, known_nagari_codes=NAGARI_CODES, today=TODAY
+        )
+
     return get
 
 
@@ -99,7 +100,8 @@ def test_titles_and_non_ascii_names_are_kept(mapped):
     assert mapped("ahli_madya")[0]["name"] == "Hj. Yulia Rahmawati, S.E., Ak., M.M."
     assert mapped("non_ascii")[0]["name"] == "dr. Désy Ñurul Piliang, M.Kes."
     assert mapped("special_dn")[0]["name"] == (
-        'Dra. Hj. Nurhayati "Ani", Sikumbang + Rekan, M.A.P.')
+        'Dra. Hj. Nurhayati "Ani", Sikumbang + Rekan, M.A.P.'
+    )
 
 
 def test_missing_email(mapped):
@@ -118,8 +120,7 @@ def test_sekretaris_nagari_with_nik(mapped):
     profile, problems = mapped("sekretaris_nagari")
     assert problems == []
     assert profile["konsulti_origin"] == "desa"
-    assert (profile["nik"], profile["nip"], profile["asn_type"]) == (
-        "1303012505850001", None, None)
+    assert (profile["nik"], profile["nip"], profile["asn_type"]) == ("1303012505850001", None, None)
     assert profile["nagari_code"] == "13.03.04.2001"
     assert profile["unit_kerja_code"] is None
     assert profile["jabatan_name"] == "Sekretaris Nagari"
@@ -146,7 +147,8 @@ def test_unknown_unit_kerja_is_reported(mapped):
     profile, problems = mapped("unknown_unit")
     assert profile["unit_kerja_code"] is None
     assert [(p.code, p.value, p.field, p.blocking) for p in problems] == [
-        ("unit_kerja_unknown", "9.99", "unit_kerja_code", False)]
+        ("unit_kerja_unknown", "9.99", "unit_kerja_code", False)
+    ]
     assert not is_blocked(problems)
 
 
@@ -166,8 +168,9 @@ def test_every_generated_entry_maps(entries, simpeg_directory):
     """All 60 entries of the directory: only the planted problems appear."""
     for person in simpeg_directory.people:
         _dn, attrs = entries[person.login]
-        profile, problems = map_entry(attrs, known_unit_codes=UNIT_CODES,
-                                      known_nagari_codes=NAGARI_CODES, today=TODAY)
+        profile, problems = map_entry(
+            attrs, known_unit_codes=UNIT_CODES, known_nagari_codes=NAGARI_CODES, today=TODAY
+        )
         codes = {p.code for p in problems}
         expected = set()
         if "invalid_nip" in person.flags:
@@ -185,12 +188,17 @@ def test_every_generated_entry_maps(entries, simpeg_directory):
 # hand-made entries: attribute case, str values, other codes, custom mapping
 # --------------------------------------------------------------------------
 def _attrs(**values):
-    base = {"uid": "198001152005011003", "cn": "Yulia", "simpegStatusAsn": "PNS",
-            "simpegUnitKerja": "6.01", "simpegJenisJabatanId": "2",
-            "simpegJenjang": "MA", "simpegKedudukanHukum": "01"}
+    base = {
+        "uid": "198001152005011003",
+        "cn": "Yulia",
+        "simpegStatusAsn": "PNS",
+        "simpegUnitKerja": "6.01",
+        "simpegJenisJabatanId": "2",
+        "simpegJenjang": "MA",
+        "simpegKedudukanHukum": "01",
+    }
     base.update(values)
-    return {k: [v.encode() if isinstance(v, str) else v] for k, v in base.items()
-            if v is not None}
+    return {k: [v.encode() if isinstance(v, str) else v] for k, v in base.items() if v is not None}
 
 
 def test_attribute_names_are_case_insensitive():
@@ -201,8 +209,14 @@ def test_attribute_names_are_case_insensitive():
 
 @pytest.mark.parametrize(
     ("jenjang", "grade"),
-    [("MA", "ahli_madya"), ("ma", "ahli_madya"), ("Ahli Madya", "ahli_madya"),
-     ("UT", "ahli_utama"), ("PY", "penyelia"), ("terampil", "terampil")],
+    [
+        ("MA", "ahli_madya"),
+        ("ma", "ahli_madya"),
+        ("Ahli Madya", "ahli_madya"),
+        ("UT", "ahli_utama"),
+        ("PY", "penyelia"),
+        ("terampil", "terampil"),
+    ],
 )
 def test_jenjang_codes_and_written_grades(jenjang, grade):
     profile, _problems = map_entry(_attrs(simpegJenjang=jenjang), today=TODAY)
@@ -217,15 +231,20 @@ def test_unknown_codes_are_reported():
     assert profile["jenis_jabatan"] is None
     assert [p.code for p in problems] == ["jenis_jabatan_unknown"]
     profile, problems = map_entry(
-        _attrs(simpegJenisJabatanId="1", simpegEselonId="77", simpegJenjang=None), today=TODAY)
+        _attrs(simpegJenisJabatanId="1", simpegEselonId="77", simpegJenjang=None), today=TODAY
+    )
     assert [p.code for p in problems] == ["eselon_unknown"]
 
 
 def test_invalid_email_and_nik_are_dropped_and_reported():
     profile, problems = map_entry(_attrs(mail="yulia at pemda"), today=TODAY)
     assert profile["email"] is None and [p.code for p in problems] == ["email_invalid"]
-    attrs = {"uid": [b"nagari.x"], "cn": [b"Rina"], "simpegNagari": [b"13.03.03.2001"],
-             "simpegNik": [b"1303019913850001"]}
+    attrs = {
+        "uid": [b"nagari.x"],
+        "cn": [b"Rina"],
+        "simpegNagari": [b"13.03.03.2001"],
+        "simpegNik": [b"1303019913850001"],
+    }
     profile, problems = map_entry(attrs, today=TODAY)
     assert profile["nik"] is None and [p.code for p in problems] == ["nik_invalid"]
 
@@ -245,19 +264,32 @@ def test_missing_login_blocks():
 
 
 def test_custom_mapping():
-    mapping = SimpegMapping.from_dict({
-        "login": "employeeNumber", "nip": "employeeNumber", "unit_kerja": "departmentNumber",
-        "jenjang_codes": {"4": "ahli_madya"}, "active_kedudukan": ["AKTIF"],
-        "kedudukan_hukum": "employeeType",
-    })
-    attrs = {"employeeNumber": [b"198001152005011003"], "cn": [b"Yulia"],
-             "simpegStatusAsn": [b"PNS"], "departmentNumber": [b"6.01"],
-             "simpegJenisJabatanId": [b"2"], "simpegJenjang": [b"4"],
-             "employeeType": [b"AKTIF"]}
+    mapping = SimpegMapping.from_dict(
+        {
+            "login": "employeeNumber",
+            "nip": "employeeNumber",
+            "unit_kerja": "departmentNumber",
+            "jenjang_codes": {"4": "ahli_madya"},
+            "active_kedudukan": ["AKTIF"],
+            "kedudukan_hukum": "employeeType",
+        }
+    )
+    attrs = {
+        "employeeNumber": [b"198001152005011003"],
+        "cn": [b"Yulia"],
+        "simpegStatusAsn": [b"PNS"],
+        "departmentNumber": [b"6.01"],
+        "simpegJenisJabatanId": [b"2"],
+        "simpegJenjang": [b"4"],
+        "employeeType": [b"AKTIF"],
+    }
     profile, problems = map_entry(attrs, mapping, today=TODAY)
     assert problems == []
     assert (profile["login"], profile["unit_kerja_code"], profile["jenjang_fungsional"]) == (
-        "198001152005011003", "6.01", "ahli_madya")
+        "198001152005011003",
+        "6.01",
+        "ahli_madya",
+    )
     assert is_active(attrs, mapping)
     assert "employeeNumber" in mapping.attributes()
     with pytest.raises(ValueError, match="unknown SIMPEG mapping keys"):

@@ -4,12 +4,13 @@ The pass plans pages of a few entries (``PAGE``), so that what crosses pages
 (duplicates, archives of the absent) is exercised."""
 
 import pytest
+import simpeg_data
 
 ldap = pytest.importorskip("ldap", reason="python-ldap is not installed")
 
-from ekonsultasi_lib import simpeg_ldap, simpeg_sync  # noqa: E402
-from ekonsultasi_lib.simpeg_mapping import DEFAULT_MAPPING  # noqa: E402
-from ekonsultasi_lib.simpeg_sync import (  # noqa: E402
+from ekonsultasi_lib import simpeg_ldap, simpeg_sync
+from ekonsultasi_lib.simpeg_mapping import DEFAULT_MAPPING
+from ekonsultasi_lib.simpeg_sync import (
     KnownUser,
     MemoryStore,
     SyncPlan,
@@ -21,8 +22,7 @@ from ekonsultasi_lib.simpeg_sync import (  # noqa: E402
     sync_pass,
 )
 
-UNIT_CODES = {"4.01", "4.02", "6.01", "5.01", "5.03", "5.02", "1.05.02", "2.16", "2.12",
-              "1.02", "1.01", "1.03", "2.13", "2.18", "1.06", "1.05.01", "1.02.01"}
+UNIT_CODES = set(simpeg_data.UNIT_KERJA)  # the codes the generator uses
 PAGE = 9  # entries planned at a time (the LDAP pages have 7)
 
 
@@ -31,9 +31,14 @@ def entries(directory, modified_since=None, page_size=7):
     config = directory.config
     conn = simpeg_ldap.connect(config)
     try:
-        yield from simpeg_ldap.iter_entries(conn, config.base, config.filter,
-                                            DEFAULT_MAPPING.attributes(), page_size,
-                                            modified_since=modified_since)
+        yield from simpeg_ldap.iter_entries(
+            conn,
+            config.base,
+            config.filter,
+            DEFAULT_MAPPING.attributes(),
+            page_size,
+            modified_since=modified_since,
+        )
     finally:
         conn.unbind_s()
 
@@ -65,8 +70,7 @@ def modify(directory, person, **values):
 
 
 def delete(directory, *people):
-    directory.server.modify_ldif(
-        "".join(f"dn: {p.dn}\nchangetype: delete\n\n" for p in people))
+    directory.server.modify_ldif("".join(f"dn: {p.dn}\nchangetype: delete\n\n" for p in people))
 
 
 @pytest.fixture
@@ -87,7 +91,8 @@ def test_first_sync_creates_every_active_valid_entry(make_directory):
     assert plan.seen == 60
     assert sorted(c.login for c in plan.to_create) == sorted(p.login for p in valid_active)
     assert plan.skipped_inactive == sum(
-        1 for p in people if not p.active and "invalid_nip" not in p.flags)
+        1 for p in people if not p.active and "invalid_nip" not in p.flags
+    )
     assert [e.login for e in plan.errors] == [directory.by_key()["invalid_nip"].login]
     assert plan.errors[0].problems[0].code == "nip_invalid"
     assert directory.by_key()["unknown_unit"].login in {w.login for w in plan.warnings}
@@ -112,8 +117,11 @@ def test_change_of_jabatan_updates_only_that(synced):
     modify(directory, person, title="Pranata Komputer Ahli Madya", simpegJenjang="MA")
     plan = sync(directory, state)
     assert [(u.login, u.changes) for u in plan.to_update] == [
-        (person.login, {"jabatan_name": "Pranata Komputer Ahli Madya",
-                        "jenjang_fungsional": "ahli_madya"})]
+        (
+            person.login,
+            {"jabatan_name": "Pranata Komputer Ahli Madya", "jenjang_fungsional": "ahli_madya"},
+        )
+    ]
     assert plan.unchanged == len(state) - 1
     apply(plan, state)
     assert sync(directory, state).to_update == []
@@ -125,7 +133,8 @@ def test_move_to_another_agency(synced):
     modify(directory, person, simpegUnitKerja="2.16")
     plan = sync(directory, state)
     assert [(u.login, u.changes) for u in plan.to_update] == [
-        (person.login, {"unit_kerja_code": "2.16"})]
+        (person.login, {"unit_kerja_code": "2.16"})
+    ]
 
 
 def test_unknown_unit_kerja_keeps_the_current_agency(synced):
@@ -135,7 +144,8 @@ def test_unknown_unit_kerja_keeps_the_current_agency(synced):
     plan = sync(directory, state)
     # the readable change is applied, the unreadable code does not erase the agency
     assert [(u.login, u.changes) for u in plan.to_update] == [
-        (person.login, {"jabatan_name": "Pengolah Data"})]
+        (person.login, {"jabatan_name": "Pengolah Data"})
+    ]
     warned = {w.login: [p.code for p in w.problems] for w in plan.warnings}
     assert warned[person.login] == ["unit_kerja_unknown"]
 
@@ -171,7 +181,8 @@ def test_inactive_in_directory_is_archived_on_full_pass(synced):
     incremental = sync(directory, state, full=False)
     assert incremental.to_archive == []
     assert [(a.login, a.reason) for a in incremental.withheld_archives] == [
-        (person.login, "inactive")]
+        (person.login, "inactive")
+    ]
     full = sync(directory, state)
     assert [(a.login, a.reason) for a in full.to_archive] == [(person.login, "inactive")]
     apply(full, state)
@@ -223,15 +234,23 @@ def test_directory_down_mid_run_changes_nothing(synced):
                 directory.server.kill()
             yield entry
 
-    plan = plan_sync(killed_after(entries(directory, page_size=5), 12), state,
-                     known_unit_codes=UNIT_CODES, page_size=PAGE)
+    plan = plan_sync(
+        killed_after(entries(directory, page_size=5), 12),
+        state,
+        known_unit_codes=UNIT_CODES,
+        page_size=PAGE,
+    )
     assert not plan.complete and not plan.ok
     assert isinstance(plan.directory_exception, simpeg_ldap.DirectoryError)
     assert "stopped after 15 entries" in plan.directory_error
     assert plan.seen == 15
     assert not plan.has_changes
     assert (plan.to_create, plan.to_update, plan.to_archive, plan.withheld_archives) == (
-        [], [], [], [])
+        [],
+        [],
+        [],
+        [],
+    )
     assert not plan.needs_confirmation
 
 
@@ -244,21 +263,28 @@ def test_directory_unreachable_changes_nothing(synced):
 
 
 def test_incremental_pass_sees_only_modified_entries(synced):
-    import datetime  # noqa: PLC0415
-    import time  # noqa: PLC0415
+    import datetime
+    import time
 
     directory, state = synced
-    since = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) \
-        + datetime.timedelta(seconds=1)
+    since = datetime.datetime.now(datetime.timezone.utc).replace(
+        microsecond=0
+    ) + datetime.timedelta(seconds=1)
     while datetime.datetime.now(datetime.timezone.utc) < since:
         time.sleep(0.05)
     person = directory.by_key()["jpt"]
     modify(directory, person, title="Sekretaris Daerah", simpegEselonId="21")
-    plan = plan_sync(entries(directory, modified_since=since), state, full=False,
-                     known_unit_codes=UNIT_CODES, page_size=PAGE)
+    plan = plan_sync(
+        entries(directory, modified_since=since),
+        state,
+        full=False,
+        known_unit_codes=UNIT_CODES,
+        page_size=PAGE,
+    )
     assert plan.seen == 1
     assert [(u.login, u.changes) for u in plan.to_update] == [
-        (person.login, {"jabatan_name": "Sekretaris Daerah"})]
+        (person.login, {"jabatan_name": "Sekretaris Daerah"})
+    ]
     assert plan.to_archive == [] and plan.withheld_archives == []
 
 
@@ -266,8 +292,13 @@ def test_incremental_pass_sees_only_modified_entries(synced):
 # without a directory
 # --------------------------------------------------------------------------
 def _entry(login, **extra):
-    attrs = {"uid": [login.encode()], "cn": [b"X"], "simpegStatusAsn": [b"PNS"],
-             "simpegUnitKerja": [b"6.01"], "simpegJenisJabatanId": [b"4"]}
+    attrs = {
+        "uid": [login.encode()],
+        "cn": [b"X"],
+        "simpegStatusAsn": [b"PNS"],
+        "simpegUnitKerja": [b"6.01"],
+        "simpegJenisJabatanId": [b"4"],
+    }
     attrs.update({k: [v.encode()] for k, v in extra.items()})
     return f"uid={login},ou=people,dc=x", attrs
 
@@ -284,8 +315,13 @@ def test_known_users_as_plain_dicts_and_dry_run_flag():
     dn, attrs = _entry(login)
     first = plan_sync([(dn, attrs)], {}, dry_run=True)
     assert first.dry_run and first.summary()["create"] == 1
-    known = {login: {"fingerprint": first.to_create[0].fingerprint,
-                     "profile": first.to_create[0].profile, "active": True}}
+    known = {
+        login: {
+            "fingerprint": first.to_create[0].fingerprint,
+            "profile": first.to_create[0].profile,
+            "active": True,
+        }
+    }
     again = plan_sync([(dn, attrs)], known)
     assert again.unchanged == 1 and not again.has_changes
 
@@ -312,12 +348,24 @@ def test_plan_page_needs_only_the_pages_logins():
     new, same, moved, gone = (f"19900220201503100{i}" for i in range(1, 5))
     dn, attrs = _entry(same)
     profile = read_entry(dn, attrs).profile
-    known = {same: {"fingerprint": fingerprint(profile), "profile": profile, "active": True},
-             moved: {"fingerprint": "old", "profile": dict(profile, login=moved, nip=moved),
-                     "active": False},
-             gone: {"fingerprint": "x", "active": True}}
-    page = plan_page(_page(_entry(new), (dn, attrs), _entry(moved, title="Lain"),
-                           _entry(gone, simpegKedudukanHukum="04")), known)
+    known = {
+        same: {"fingerprint": fingerprint(profile), "profile": profile, "active": True},
+        moved: {
+            "fingerprint": "old",
+            "profile": dict(profile, login=moved, nip=moved),
+            "active": False,
+        },
+        gone: {"fingerprint": "x", "active": True},
+    }
+    page = plan_page(
+        _page(
+            _entry(new),
+            (dn, attrs),
+            _entry(moved, title="Lain"),
+            _entry(gone, simpegKedudukanHukum="04"),
+        ),
+        known,
+    )
     assert [c.login for c in page.to_create] == [new]
     assert page.unchanged == 1
     assert [(u.login, u.changes) for u in page.to_update] == [(moved, {"jabatan_name": "Lain"})]
@@ -329,15 +377,19 @@ def test_plan_page_needs_only_the_pages_logins():
 
 def test_plan_page_duplicate_of_an_earlier_page():
     login = "199002202015031001"
-    page = plan_page(_page(_entry(login, title="Lain")), {},
-                     earlier={login: "uid=first,ou=people,dc=x"})
+    page = plan_page(
+        _page(_entry(login, title="Lain")), {}, earlier={login: "uid=first,ou=people,dc=x"}
+    )
     assert page.to_create == [] and page.duplicates == {login}
     assert "uid=first,ou=people,dc=x" in str(page.errors[0])
     assert login not in page.logins  # the first entry is the one remembered
     # a restarted pass: the first entry of a known duplicate changes nothing
     first = plan_page(_page(_entry(login)), {}, duplicates={login})
-    assert first.to_create == [] and first.errors == [] and first.logins == {
-        login: f"uid={login},ou=people,dc=x"}
+    assert (
+        first.to_create == []
+        and first.errors == []
+        and first.logins == {login: f"uid={login},ou=people,dc=x"}
+    )
 
 
 def test_decide_archives():
@@ -355,8 +407,16 @@ def test_duplicate_login_across_pages():
     login = "199002202015031001"
     other = "199002202015031002"
     state = {other: {"fingerprint": "x", "active": True}}
-    plan = plan_sync([_entry(login), _entry(other, simpegKedudukanHukum="04"),
-                      _entry(login, title="Lain"), _entry(other)], state, page_size=1)
+    plan = plan_sync(
+        [
+            _entry(login),
+            _entry(other, simpegKedudukanHukum="04"),
+            _entry(login, title="Lain"),
+            _entry(other),
+        ],
+        state,
+        page_size=1,
+    )
     assert plan.complete and plan.to_create == []
     assert sorted(e.login for e in plan.errors) == [login, other]
     # a duplicate is in the directory: neither archived as inactive nor as gone
@@ -383,8 +443,12 @@ class NoTakeBackStore(MemoryStore):
 
 def test_duplicate_after_its_first_page_was_applied_restarts_the_pass():
     login = "199002202015031001"
-    source = [_entry(login), _entry("199002202015031002"), _entry(login, title="Lain"),
-              _entry("199002202015031003")]
+    source = [
+        _entry(login),
+        _entry("199002202015031002"),
+        _entry(login, title="Lain"),
+        _entry("199002202015031003"),
+    ]
     first = sync_pass(source, NoTakeBackStore({}), page_size=2)
     assert first.complete and not first.ok and first.restart == {login}
     assert first.archived == first.withheld == 0
@@ -392,7 +456,9 @@ def test_duplicate_after_its_first_page_was_applied_restarts_the_pass():
     again = sync_pass(source, store, page_size=2, duplicates=first.restart)
     assert again.ok and again.created == 2 and again.errors == 1
     assert sorted(c.login for c in store.plan.to_create) == [
-        "199002202015031002", "199002202015031003"]
+        "199002202015031002",
+        "199002202015031003",
+    ]
     assert [p.code for e in store.plan.errors for p in e.problems] == ["login_duplicate"]
 
 
@@ -400,8 +466,7 @@ def test_pass_looks_up_one_page_of_accounts_at_a_time(synced):
     directory, state = synced
     delete(directory, directory.by_key()["pelaksana"])
     store = NoTakeBackStore(state)
-    result = sync_pass(entries(directory), store, page_size=PAGE,
-                       known_unit_codes=UNIT_CODES)
+    result = sync_pass(entries(directory), store, page_size=PAGE, known_unit_codes=UNIT_CODES)
     assert result.ok and result.seen == 59
     assert store.largest_lookup <= PAGE
     assert [a.login for a in store.plan.to_archive] == [directory.by_key()["pelaksana"].login]

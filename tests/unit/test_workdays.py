@@ -5,7 +5,6 @@ import datetime as dt
 
 import numpy as np
 import pytest
-
 from ekonsultasi_lib import workdays as wd
 
 # National holidays and cuti bersama as the holidays package gives them
@@ -43,8 +42,11 @@ def deadline(cal, received, days=3, rule=wd.END_OF_DAY):
 D = dt.datetime
 CASES = [
     # (case, received local WIB, expected deadline local WIB)
-    ("Tuesday morning, week of Nyepi and Idul Fitri",
-     D(2026, 3, 17, 9, 15), D(2026, 3, 27, 16, 30)),
+    (
+        "Tuesday morning, week of Nyepi and Idul Fitri",
+        D(2026, 3, 17, 9, 15),
+        D(2026, 3, 27, 16, 30),
+    ),
     ("ordinary Tuesday morning", D(2026, 3, 3, 10, 0), D(2026, 3, 6, 16, 30)),
     ("Monday before opening: day 0 is that Monday", D(2026, 3, 2, 6, 0), D(2026, 3, 5, 16, 0)),
     ("Friday after office hours: day 0 is Monday", D(2026, 3, 6, 17, 0), D(2026, 3, 12, 16, 0)),
@@ -91,9 +93,7 @@ def test_holiday_added_after_submission_moves_the_deadline():
     received = utc(D(2026, 3, 3, 10, 0))
     assert deadline(calendar(), received) == utc(D(2026, 3, 6, 16, 30))
     with_local_day_off = HOLIDAYS_2026_27 | {dt.date(2026, 3, 5)}
-    assert deadline(calendar(holidays=with_local_day_off), received) == utc(
-        D(2026, 3, 9, 16, 0)
-    )
+    assert deadline(calendar(holidays=with_local_day_off), received) == utc(D(2026, 3, 9, 16, 0))
 
 
 def test_working_hours_rule():
@@ -128,9 +128,7 @@ def test_pause_and_resume_do_not_count_paused_time():
     paused_2 = wd.to_epoch([utc(D(2026, 3, 10, 10, 0))])
     left = cal.working_seconds(paused_2, new)
     resumed_2 = wd.to_epoch([utc(D(2026, 3, 11, 10, 0))])
-    assert wd.from_epoch(cal.add_working_seconds(resumed_2, left))[0] == utc(
-        D(2026, 3, 12, 16, 0)
-    )
+    assert wd.from_epoch(cal.add_working_seconds(resumed_2, left))[0] == utc(D(2026, 3, 12, 16, 0))
 
 
 def test_position_is_monotonic_and_inverse():
