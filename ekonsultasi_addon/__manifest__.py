@@ -16,8 +16,9 @@
         "mail",
         "resource",
         "auth_ldap",
+        "report_xlsx",
     ],
-    "external_dependencies": {"python": ["holidays", "numpy", "python-ldap"]},
+    "external_dependencies": {"python": ["holidays", "numpy", "python-ldap", "xlsxwriter"]},
     "data": [
         "security/ekonsultasi_security.xml",
         "security/ir.model.access.csv",
@@ -39,6 +40,11 @@
         "views/res_config_settings_views.xml",
         "views/res_company_ldap_views.xml",
         "views/ekonsultasi_simpeg_sync_run_views.xml",
+        "views/ekonsultasi_tim_pengelola_views.xml",
+        "report/ekonsultasi_recap_reports.xml",
+        "report/ekonsultasi_recap_templates.xml",
+        "report/ekonsultasi_round_analysis_views.xml",
+        "wizards/ekonsultasi_recap_wizard_views.xml",
         "views/ekonsultasi_menu.xml",
         "views/helpdesk_ticket_templates.xml",
     ],
@@ -51,6 +57,7 @@
         "demo/helpdesk_ticket_team_demo.xml",
         "demo/helpdesk_ticket_category_demo.xml",
         "demo/helpdesk_ticket_demo.xml",
+        "demo/ekonsultasi_tim_pengelola_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -19,7 +19,8 @@ LOG_DIR="$STATE/logs"
 # System packages needed to build psycopg2 / python-ldap and to run PostgreSQL
 # (and slapd/ldap-utils for the LDAP login of konsulti).
 APT_PACKAGES=(postgresql postgresql-client libpq-dev libldap2-dev libsasl2-dev
-              slapd ldap-utils openssl gcc make)
+              slapd ldap-utils openssl gcc make
+              wkhtmltopdf poppler-utils fonts-dejavu-core)
 
 # cbor2 (pinned by Odoo) does not build with setuptools>=70; the constraint
 # also applies to pip's isolated build environments.

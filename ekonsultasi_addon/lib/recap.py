@@ -47,9 +47,9 @@ open at end
     ``c``: the backlog at the end of the period, including rounds submitted
     before the period. Not limited to the received rounds.
 average / median answer time
-    ``answer_seconds / seconds_per_day`` (working days, computed by the
-    caller with :mod:`workdays`) over the answered rounds that carry it;
-    ``None`` when there is none.
+    ``answer_days`` (working days, pauses excluded, computed by the caller
+    with :mod:`workdays`) over the answered rounds that carry it; ``None``
+    when there is none.
 rates (fractions, ``None`` when the denominator is 0)
     ``answer_rate = answered / received``;
     ``on_time_rate = on_time / (on_time + late)`` and
@@ -214,9 +214,8 @@ class RoundRecord:
     :param origin_kind: ``"perangkat_daerah"`` or ``"desa"`` (the konsulti's)
     :param origin_name: the konsulti's agency or village
     :param origin_kecamatan: the village's kecamatan (``None`` for agencies)
-    :param answer_seconds: working seconds from submission to answer
-        (pauses excluded), computed by the caller, ``None`` if unanswered
-    :param seconds_per_day: working seconds of a hari kerja of the calendar
+    :param answer_days: working days from submission to answer (pauses
+        excluded), computed by the caller, ``None`` if unanswered
     """
 
     consultation_id: int
@@ -233,15 +232,7 @@ class RoundRecord:
     origin_kind: str | None = None
     origin_name: str | None = None
     origin_kecamatan: str | None = None
-    answer_seconds: float | None = None
-    seconds_per_day: float | None = None
-
-    @property
-    def answer_days(self):
-        """Answer time in working days, or ``None``."""
-        if self.answer_seconds is None or not self.seconds_per_day:
-            return None
-        return self.answer_seconds / self.seconds_per_day
+    answer_days: float | None = None
 
 
 def _ratio(numerator, denominator):

@@ -19,3 +19,5 @@ from . import ekonsultasi_simpeg_mapping_line
 from . import res_company_ldap
 from . import ekonsultasi_simpeg_sync_run
 from . import ekonsultasi_simpeg_sync_line
+from . import ekonsultasi_tim_pengelola
+from . import ekonsultasi_tim_pengelola_member

@@ -107,6 +107,21 @@ class HelpdeskTicket(models.Model):
         store=True,
         help="Time of the konsultan's first answer in the current round.",
     )
+    answer_work_days = fields.Float(
+        string="Answer time (working days)",
+        related="current_round_id.answer_work_days",
+        store=True,
+        aggregator="avg",
+        help="Working days the konsultan took to answer the current round, without "
+        "the time spent waiting for the konsulti.",
+    )
+    resubmission_count = fields.Integer(
+        string="Re-submissions",
+        compute="_compute_resubmission_count",
+        store=True,
+        aggregator="sum",
+        help="How many times the konsulti submitted this problem again (Pasal 13).",
+    )
     can_resubmit = fields.Boolean(compute="_compute_can_resubmit")
     sla_line_id = fields.Many2one(
         comodel_name="helpdesk.ticket.sla",
@@ -160,6 +175,11 @@ class HelpdeskTicket(models.Model):
     def _compute_current_round_id(self):
         for ticket in self:
             ticket.current_round_id = ticket.round_ids.sorted("number")[-1:]
+
+    @api.depends("round_number")
+    def _compute_resubmission_count(self):
+        for ticket in self:
+            ticket.resubmission_count = max(ticket.round_number - 1, 0)
 
     @api.depends("ekonsultasi_state")
     def _compute_can_resubmit(self):

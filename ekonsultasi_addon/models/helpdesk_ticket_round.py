@@ -1,6 +1,16 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+from datetime import timedelta
+
+import numpy as np
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+from ..lib import recap as rc
+from ..lib import workdays
 
 
 class HelpdeskTicketRound(models.Model):
@@ -36,6 +46,18 @@ class HelpdeskTicketRound(models.Model):
         comodel_name="mail.message", string="Answer", readonly=True, ondelete="set null"
     )
     answer_user_id = fields.Many2one(comodel_name="res.users", string="Answered by", readonly=True)
+    sla_line_ids = fields.One2many(
+        comodel_name="helpdesk.ticket.sla", inverse_name="round_id", string="SLA lines"
+    )
+    answer_work_days = fields.Float(
+        string="Answer time (working days)",
+        compute="_compute_answer_work_days",
+        store=True,
+        digits=(16, 2),
+        aggregator="avg",
+        help="Working days from the submission of the round to its answer, on the "
+        "calendar of its answer limit, without the time spent waiting for the konsulti.",
+    )
 
     _sql_constraints = [
         (
@@ -54,6 +76,98 @@ class HelpdeskTicketRound(models.Model):
                 number=rnd.number,
             )
 
+    def _ekonsultasi_sla_line(self):
+        """The line of the round's answer limit: the earliest if several
+        policies apply (as the consultation's ``sla_line_id``)."""
+        self.ensure_one()
+        return self.sla_line_ids.sorted(
+            lambda line: (line.deadline or fields.Datetime.now(), line.id)
+        )[:1]
+
+    def _ekonsultasi_work_calendar(self):
+        """The calendar the round's time is counted on: that of its answer
+        limit, else the company's."""
+        self.ensure_one()
+        line = self._ekonsultasi_sla_line()
+        if line:
+            return line._ekonsultasi_calendar()
+        return self.ticket_id.company_id.resource_calendar_id
+
+    @api.depends(
+        "start_date",
+        "answer_date",
+        "sla_line_ids.paused_seconds",
+        "sla_line_ids.pause_start",
+    )
+    def _compute_answer_work_days(self):
+        answered = self.filtered(lambda r: r.start_date and r.answer_date)
+        (self - answered).answer_work_days = 0.0
+        by_calendar = defaultdict(list)
+        for rnd in answered:
+            line = rnd._ekonsultasi_sla_line()
+            calendar = rnd._ekonsultasi_work_calendar()
+            # a konsultan may answer while the consultation still waits for
+            # the konsulti: that pause is never closed on the line, it ends
+            # with the answer
+            pause_start = line.pause_start if line else False
+            if not pause_start or pause_start > rnd.answer_date:
+                pause_start = rnd.answer_date
+            by_calendar[calendar].append((rnd, line.paused_seconds if line else 0.0, pause_start))
+        for calendar, group in by_calendar.items():
+            rounds = [rnd for rnd, _paused, _pause_start in group]
+            if not calendar:
+                self.browse([r.id for r in rounds]).answer_work_days = 0.0
+                continue
+            starts = [r.start_date for r in rounds]
+            answers = [r.answer_date for r in rounds]
+            # the working calendar wants 60 days of room after the last date
+            work = calendar._ekonsultasi_work_calendar(
+                min(starts).date() - timedelta(days=7), max(answers).date() + timedelta(days=90)
+            )
+            answer_epochs = workdays.to_epoch(answers)
+            open_pauses = work.working_seconds(
+                workdays.to_epoch([pause_start for _rnd, _paused, pause_start in group]),
+                answer_epochs,
+            )
+            seconds = (
+                work.working_seconds(workdays.to_epoch(starts), answer_epochs)
+                - np.array([paused for _rnd, paused, _pause_start in group], dtype=float)
+                - np.maximum(open_pauses, 0)
+            )
+            days = np.maximum(seconds, 0) / work.seconds_per_day
+            for rnd, value in zip(rounds, days.tolist(), strict=True):
+                rnd.answer_work_days = value
+
+    @api.model
+    def _ekonsultasi_recompute_answer_times(self, spans):
+        """Recompute the answer times of the answered rounds that a day off
+        added, moved or removed falls in. ``spans`` is a list of ``(calendar,
+        date_from, date_to)``; a calendar left empty stands for every
+        calendar (as ``helpdesk.ticket.sla._ekonsultasi_recompute_for_leaves``).
+        Returns the rounds to recompute."""
+        if not spans:
+            return self.browse()
+        domain = expression.OR(
+            [
+                [
+                    ("answer_date", "!=", False),
+                    ("start_date", "<=", date_to),
+                    ("answer_date", ">=", date_from),
+                ]
+                for _calendar, date_from, date_to in spans
+            ]
+        )
+        # sudo: a day off changes the answer time of every consultation it
+        # falls in, whoever edits the calendar
+        rounds = self.sudo().search(domain)
+        wanted = {calendar.id for calendar, _from, _to in spans}
+        if all(wanted):  # a day off without calendar is off everywhere
+            rounds = rounds.filtered(lambda rnd: rnd._ekonsultasi_work_calendar().id in wanted)
+        if rounds:
+            self.env.add_to_compute(self._fields["answer_work_days"], rounds)
+            rounds.modified(["answer_work_days"])  # and the consultations' copies
+        return rounds
+
     @api.constrains("number", "reason")
     def _check_reason(self):
         for rnd in self:
@@ -64,3 +178,110 @@ class HelpdeskTicketRound(models.Model):
                         "answer did not meet the konsulti's expectations."
                     )
                 )
+
+    # ------------------------------------------------------------------
+    # Recap report (issue 5)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _ekonsultasi_recap_records(self, company, start, end, filters=None):
+        """The rounds of ``company`` that a recap of ``start``..``end`` (naive
+        UTC) needs, as :class:`recap.RoundRecord`: those submitted in the
+        period and those submitted before it and still open at its start
+        (the backlog). Archived consultations are left out, as everywhere.
+
+        ``filters`` maps ``perangkat_daerah``, ``category``, ``kecamatan``,
+        ``desa`` and ``konsultan`` to recordsets; a category stands for its
+        sub-categories too.
+
+        A yearly recap reads 100,000 rounds: one query reads the ids and
+        dates of the rounds (the ORM would load 100,000 records and their
+        related names, bench/bench_recap.py measures it), and the names come
+        from the small master tables through the ORM, so the number of
+        queries does not grow with the number of rounds. The caller checks
+        the access rights (only the tim pengelola / Inspektorat runs it)."""
+        filters = filters or {}
+        where = [
+            SQL("t.company_id = %s AND t.active", company.id),
+            SQL("r.start_date < %s", end),
+            SQL(
+                "(r.start_date >= %s OR ((r.answer_date IS NULL OR r.answer_date >= %s)"
+                " AND (t.closed_date IS NULL OR t.closed_date >= %s)))",
+                start,
+                start,
+                start,
+            ),
+        ]
+        columns = {
+            "perangkat_daerah": "t.perangkat_daerah_id",
+            "kecamatan": "t.origin_kecamatan_id",
+            "desa": "t.origin_desa_id",
+            "konsultan": "t.user_id",
+        }
+        for name, column in columns.items():
+            if filters.get(name):
+                where.append(SQL("%s IN %s", SQL(column), tuple(filters[name].ids)))
+        if filters.get("category"):
+            categories = self.env["helpdesk.ticket.category"].with_context(active_test=False)
+            categories = categories.search([("id", "child_of", filters["category"].ids)])
+            where.append(SQL("t.category_id IN %s", tuple(categories.ids)))
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT t.id, t.number, t.name, r.number, r.start_date,
+                       (SELECT MIN(l.deadline) FROM helpdesk_ticket_sla l
+                         WHERE l.round_id = r.id),
+                       r.answer_date, t.closed_date, t.perangkat_daerah_id, t.category_id,
+                       t.user_id, t.konsulti_origin, t.origin_perangkat_daerah_id,
+                       t.origin_desa_id, t.origin_kecamatan_id, r.answer_work_days
+                  FROM helpdesk_ticket_round r
+                  JOIN helpdesk_ticket t ON t.id = r.ticket_id
+                 WHERE %s
+                """,
+                SQL(" AND ").join(where),
+            )
+        )
+        agencies, categories, users, desas, kecamatans = (
+            self._ekonsultasi_recap_names(model, {row[i] for row in rows for i in indexes})
+            for model, indexes in (
+                ("ekonsultasi.perangkat.daerah", (8, 12)),
+                ("helpdesk.ticket.category", (9,)),
+                ("res.users", (10,)),
+                ("ekonsultasi.desa", (13,)),
+                ("ekonsultasi.kecamatan", (14,)),
+            )
+        )
+        records = []
+        for row in rows:
+            kind = row[11]
+            origin = agencies.get(row[12]) if kind == rc.PERANGKAT_DAERAH else desas.get(row[13])
+            records.append(
+                rc.RoundRecord(
+                    consultation_id=row[0],
+                    number=row[1],
+                    title=row[2],
+                    round=row[3],
+                    submitted=row[4],
+                    deadline=row[5],
+                    answered=row[6],
+                    closed=row[7],
+                    perangkat_daerah=agencies.get(row[8]),
+                    category=categories.get(row[9]),
+                    konsultan=users.get(row[10]),
+                    origin_kind=kind or None,
+                    origin_name=origin,
+                    origin_kecamatan=kecamatans.get(row[14]) if kind == rc.DESA else None,
+                    answer_days=row[15] if row[6] else None,
+                )
+            )
+        return records
+
+    @api.model
+    def _ekonsultasi_recap_names(self, model, ids):
+        """``{id: name}`` of the records ``ids`` of ``model`` in the user's
+        language: a few hundred agencies, topics, konsultan or villages, read
+        in batches by the ORM's prefetching."""
+        records = self.env[model].with_context(active_test=False).browse(ids - {None})
+        field = "complete_name" if model == "helpdesk.ticket.category" else "name"
+        return {record.id: record[field] for record in records}

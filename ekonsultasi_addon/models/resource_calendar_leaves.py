@@ -4,7 +4,8 @@ from odoo import api, models
 
 class ResourceCalendarLeaves(models.Model):
     """Adding, moving or removing a day off recomputes the answer limits of
-    the open consultations whose counting period it touches, and only those."""
+    the open consultations whose counting period it touches, and only those,
+    and the answer times (in working days) of the answered rounds it falls in."""
 
     _inherit = "resource.calendar.leaves"
 
@@ -15,25 +16,26 @@ class ResourceCalendarLeaves(models.Model):
             if not leave.resource_id
         ]
 
+    @api.model
+    def _ekonsultasi_recompute(self, spans):
+        self.env["helpdesk.ticket.sla"]._ekonsultasi_recompute_for_leaves(spans)
+        self.env["helpdesk.ticket.round"]._ekonsultasi_recompute_answer_times(spans)
+
     @api.model_create_multi
     def create(self, vals_list):
         leaves = super().create(vals_list)
-        self.env["helpdesk.ticket.sla"]._ekonsultasi_recompute_for_leaves(
-            leaves._ekonsultasi_spans()
-        )
+        self._ekonsultasi_recompute(leaves._ekonsultasi_spans())
         return leaves
 
     def write(self, vals):
         before = self._ekonsultasi_spans()
         result = super().write(vals)
         if {"date_from", "date_to", "calendar_id", "resource_id"} & set(vals):
-            self.env["helpdesk.ticket.sla"]._ekonsultasi_recompute_for_leaves(
-                before + self._ekonsultasi_spans()
-            )
+            self._ekonsultasi_recompute(before + self._ekonsultasi_spans())
         return result
 
     def unlink(self):
         spans = self._ekonsultasi_spans()
         result = super().unlink()
-        self.env["helpdesk.ticket.sla"]._ekonsultasi_recompute_for_leaves(spans)
+        self._ekonsultasi_recompute(spans)
         return result

@@ -201,6 +201,32 @@ class TestAnswerLimit(EkonsultasiCase):
         self.assertEqual(ticket.answer_deadline, wib(2026, 3, 6, 16, 30))
         self.assertEqual(ticket.sla_state, "met")
 
+    def test_answer_time_in_working_days_follows_days_off(self):
+        """The stored answer time (the recap's and the pivot's measure) leaves
+        out days off, also one added after the answer."""
+        ticket = self.consult_at(wib(2026, 3, 3, 10, 0))  # Tuesday
+        self.answer_at(ticket, wib(2026, 3, 6, 10, 0))  # Friday
+        rnd = ticket.current_round_id
+        before = rnd.answer_work_days
+        self.assertGreater(before, 2.5)
+        self.assertEqual(ticket.answer_work_days, before)
+        thursday = sum(
+            att.hour_to - att.hour_from
+            for att in self.calendar.attendance_ids
+            if att.dayofweek == "3" and att.day_period != "lunch"
+        )
+        week = sum(
+            att.hour_to - att.hour_from
+            for att in self.calendar.attendance_ids
+            if att.day_period != "lunch"
+        )
+        per_day = week / len(set(self.calendar.attendance_ids.mapped("dayofweek")))
+        leave = self._day_off(dt.date(2026, 3, 5))  # Thursday off, after the answer
+        self.assertAlmostEqual(before - rnd.answer_work_days, thursday / per_day, places=6)
+        self.assertEqual(ticket.answer_work_days, rnd.answer_work_days)
+        leave.unlink()
+        self.assertAlmostEqual(rnd.answer_work_days, before, places=6)
+
     def test_sla_report_lists_each_round(self):
         """helpdesk_mgmt_sla's own SLA report still reads the round lines."""
         ticket = self.consult_at(wib(2026, 3, 3, 10, 0))

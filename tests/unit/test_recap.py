@@ -10,7 +10,6 @@ import datetime as dt
 import pytest
 from ekonsultasi_lib import recap as rc
 
-SPD = 27000.0  # 7.5 working hours a day, in seconds
 INS, BKAD, BKPSDM = "Inspektorat Daerah", "BKAD", "BKPSDM"
 TL, PBJ = "Inspektorat / Tindak lanjut", "Inspektorat / Pengadaan"
 KEU, PEG = "BKAD / Keuangan nagari", "BKPSDM / Kepegawaian"
@@ -55,8 +54,7 @@ def rnd(
         origin_kind=kind,
         origin_name=name,
         origin_kecamatan=kec,
-        answer_seconds=None if days is None else days * SPD,
-        seconds_per_day=SPD,
+        answer_days=days,
     )
 
 

@@ -1,0 +1,3 @@
+from . import ekonsultasi_recap_xlsx
+from . import ekonsultasi_recap_report
+from . import ekonsultasi_round_analysis

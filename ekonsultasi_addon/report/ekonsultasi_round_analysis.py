@@ -1,0 +1,118 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+from ..models.res_partner import KONSULTI_ORIGINS
+
+OUTCOMES = [
+    ("on_time", "Answered within the limit"),
+    ("answered_late", "Answered late"),
+    ("late", "Not answered, past the limit"),
+    ("pending", "Open, within the limit"),
+    ("closed", "Closed without answer"),
+    ("no_limit", "Without limit"),
+]
+
+
+class EkonsultasiRoundAnalysis(models.Model):
+    """Consultation analysis for the tim pengelola: one row per round, as
+    the recap counts them (a re-submission under Pasal 13 is a new round),
+    for the pivot and graph views. A database view, as Odoo's and OCA's
+    analysis reports are (helpdesk_mgmt_sla's ``helpdesk.sla.report``): the
+    answer time of an unanswered round is NULL there, so averages leave it
+    out, which a stored Float field of the consultation cannot do."""
+
+    _name = "ekonsultasi.round.analysis"
+    _description = "Consultation analysis (per round)"
+    _auto = False
+    _rec_name = "ticket_id"
+    _order = "start_date desc, id desc"
+
+    ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket", string="Consultation", readonly=True
+    )
+    company_id = fields.Many2one(comodel_name="res.company", readonly=True)
+    round_number = fields.Integer(string="Round", readonly=True, aggregator=False)
+    start_date = fields.Datetime(string="Submitted on", readonly=True)
+    answer_date = fields.Datetime(string="Answered on", readonly=True)
+    deadline = fields.Datetime(string="Answer due", readonly=True)
+    perangkat_daerah_id = fields.Many2one(
+        comodel_name="ekonsultasi.perangkat.daerah", string="Perangkat daerah", readonly=True
+    )
+    category_id = fields.Many2one(
+        comodel_name="helpdesk.ticket.category", string="Category", readonly=True
+    )
+    team_id = fields.Many2one(
+        comodel_name="helpdesk.ticket.team", string="Konsultan team", readonly=True
+    )
+    user_id = fields.Many2one(comodel_name="res.users", string="Konsultan", readonly=True)
+    stage_id = fields.Many2one(comodel_name="helpdesk.ticket.stage", string="Stage", readonly=True)
+    konsulti_origin = fields.Selection(
+        selection=KONSULTI_ORIGINS, string="Konsulti from", readonly=True
+    )
+    origin_perangkat_daerah_id = fields.Many2one(
+        comodel_name="ekonsultasi.perangkat.daerah", string="Konsulti's agency", readonly=True
+    )
+    origin_desa_id = fields.Many2one(
+        comodel_name="ekonsultasi.desa", string="Konsulti's village", readonly=True
+    )
+    origin_kecamatan_id = fields.Many2one(
+        comodel_name="ekonsultasi.kecamatan", string="Konsulti's kecamatan", readonly=True
+    )
+    outcome = fields.Selection(selection=OUTCOMES, readonly=True)
+    answer_work_days = fields.Float(
+        string="Answer time (working days)", readonly=True, aggregator="avg", digits=(16, 2)
+    )
+    answered_count = fields.Integer(string="Answered", readonly=True)
+    on_time_count = fields.Integer(string="Answered within the limit", readonly=True)
+    late_count = fields.Integer(string="Late", readonly=True)
+    open_count = fields.Integer(string="Open", readonly=True)
+    resubmission_count = fields.Integer(string="Re-submissions", readonly=True)
+
+    def init(self):
+        # the outcome as lib/recap.py defines it, at the moment of reading
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE OR REPLACE VIEW %s AS (
+                SELECT r.id, r.ticket_id, t.company_id, r.number AS round_number,
+                       r.start_date, r.answer_date, l.deadline,
+                       t.perangkat_daerah_id, t.category_id, t.team_id, t.user_id,
+                       t.stage_id, t.konsulti_origin, t.origin_perangkat_daerah_id,
+                       t.origin_desa_id, t.origin_kecamatan_id,
+                       o.outcome,
+                       CASE WHEN r.answer_date IS NOT NULL THEN r.answer_work_days END
+                           AS answer_work_days,
+                       (r.answer_date IS NOT NULL)::int AS answered_count,
+                       (o.outcome = 'on_time')::int AS on_time_count,
+                       (o.outcome IN ('answered_late', 'late'))::int AS late_count,
+                       (o.outcome IN ('late', 'pending', 'no_limit')
+                        AND r.answer_date IS NULL)::int AS open_count,
+                       (r.number > 1)::int AS resubmission_count
+                  FROM helpdesk_ticket_round r
+                  JOIN helpdesk_ticket t ON t.id = r.ticket_id AND t.active
+             LEFT JOIN LATERAL (
+                       SELECT s.deadline FROM helpdesk_ticket_sla s
+                        WHERE s.round_id = r.id AND s.deadline IS NOT NULL
+                     ORDER BY s.deadline, s.id LIMIT 1
+                       ) l ON TRUE
+             LEFT JOIN LATERAL (
+                       SELECT CASE
+                           WHEN l.deadline IS NULL AND (r.answer_date IS NOT NULL
+                                OR t.closed_date IS NULL) THEN 'no_limit'
+                           WHEN r.answer_date IS NOT NULL AND r.answer_date <= l.deadline
+                               THEN 'on_time'
+                           WHEN r.answer_date IS NOT NULL THEN 'answered_late'
+                           WHEN t.closed_date IS NOT NULL
+                                AND (l.deadline IS NULL OR t.closed_date <= l.deadline)
+                               THEN 'closed'
+                           WHEN l.deadline < (now() AT TIME ZONE 'UTC') THEN 'late'
+                           ELSE 'pending'
+                       END AS outcome
+                       ) o ON TRUE
+                )
+                """,
+                SQL.identifier(self._table),
+            )
+        )

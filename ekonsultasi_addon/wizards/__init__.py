@@ -1,0 +1,1 @@
+from . import ekonsultasi_recap_wizard
