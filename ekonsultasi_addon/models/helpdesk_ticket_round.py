@@ -216,7 +216,8 @@ class HelpdeskTicketRound(models.Model):
             "perangkat_daerah": "t.perangkat_daerah_id",
             "kecamatan": "t.origin_kecamatan_id",
             "desa": "t.origin_desa_id",
-            "konsultan": "t.user_id",
+            # the konsultan who answered the round, else the one assigned
+            "konsultan": "COALESCE(r.answer_user_id, t.user_id)",
         }
         for name, column in columns.items():
             if filters.get(name):
@@ -233,7 +234,8 @@ class HelpdeskTicketRound(models.Model):
                        (SELECT MIN(l.deadline) FROM helpdesk_ticket_sla l
                          WHERE l.round_id = r.id),
                        r.answer_date, t.closed_date, t.perangkat_daerah_id, t.category_id,
-                       t.user_id, t.konsulti_origin, t.origin_perangkat_daerah_id,
+                       COALESCE(r.answer_user_id, t.user_id), t.konsulti_origin,
+                       t.origin_perangkat_daerah_id,
                        t.origin_desa_id, t.origin_kecamatan_id, r.answer_work_days
                   FROM helpdesk_ticket_round r
                   JOIN helpdesk_ticket t ON t.id = r.ticket_id

@@ -45,7 +45,12 @@ class EkonsultasiRoundAnalysis(models.Model):
     team_id = fields.Many2one(
         comodel_name="helpdesk.ticket.team", string="Konsultan team", readonly=True
     )
-    user_id = fields.Many2one(comodel_name="res.users", string="Konsultan", readonly=True)
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Konsultan",
+        readonly=True,
+        help="The konsultan who answered the round, else the one assigned.",
+    )
     stage_id = fields.Many2one(comodel_name="helpdesk.ticket.stage", string="Stage", readonly=True)
     konsulti_origin = fields.Selection(
         selection=KONSULTI_ORIGINS, string="Konsulti from", readonly=True
@@ -78,7 +83,8 @@ class EkonsultasiRoundAnalysis(models.Model):
                 CREATE OR REPLACE VIEW %s AS (
                 SELECT r.id, r.ticket_id, t.company_id, r.number AS round_number,
                        r.start_date, r.answer_date, l.deadline,
-                       t.perangkat_daerah_id, t.category_id, t.team_id, t.user_id,
+                       t.perangkat_daerah_id, t.category_id, t.team_id,
+                       COALESCE(r.answer_user_id, t.user_id) AS user_id,
                        t.stage_id, t.konsulti_origin, t.origin_perangkat_daerah_id,
                        t.origin_desa_id, t.origin_kecamatan_id,
                        o.outcome,

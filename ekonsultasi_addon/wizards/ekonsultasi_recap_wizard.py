@@ -109,7 +109,8 @@ class EkonsultasiRecapWizard(models.TransientModel):
         comodel_name="res.users",
         string="Konsultan",
         domain="[('share', '=', False)]",
-        help="Only the consultations assigned to these konsultan. Empty: all.",
+        help="Only the rounds answered by these konsultan, or assigned to them while "
+        "unanswered. Empty: all.",
     )
     # the figures, for the dashboard (see lib/recap.py for their definitions)
     received = fields.Integer(compute="_compute_figures")

@@ -653,6 +653,27 @@ class TestRecapFilters(RecapCase):
         self.assertFigures(self.totals(konsultan_ids=self.konsultan_bkad), BKAD, "kbkad")
         self.assertFigures(self.totals(konsultan_ids=self.konsultan_1), K1, "k1")
 
+    def test_konsultan_is_who_answered_the_round(self):
+        """A round answered by another konsultan of the team than the one
+        assigned counts for the one who answered; an unanswered round for
+        the one assigned."""
+        with freeze_time(wib(2026, 2, 2, 10, 0)):  # Monday
+            ticket = self.consult(
+                self.konsulti.partner_id, self.topic_tlhp, name="K", user_id=self.konsultan_1.id
+            )
+            self.env.flush_all()
+        with freeze_time(wib(2026, 2, 3, 10, 0)):
+            self.answer(ticket, self.konsultan_2)
+            self.env.flush_all()
+        self.assertEqual(ticket.current_round_id.answer_user_id, self.konsultan_2)
+        recap = self.recap(self.wizard())
+        by_konsultan = {row.key[0]: row.figures for row in recap.breakdowns["konsultan"]}
+        self.assertEqual(by_konsultan[self.konsultan_2.name].received, K2["received"] + 1)
+        self.assertEqual(by_konsultan[self.konsultan_1.name].received, K1["received"])
+        self.assertEqual(self.totals(konsultan_ids=self.konsultan_2).received, K2["received"] + 1)
+        rows = self.env["ekonsultasi.round.analysis"].search([("ticket_id", "=", ticket.id)])
+        self.assertEqual(rows.user_id, self.konsultan_2)
+
     def test_filters_shown_on_the_report(self):
         wizard = self.wizard(
             perangkat_daerah_ids=[Command.set(self.agency_insp.ids)],
