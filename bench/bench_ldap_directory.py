@@ -46,7 +46,7 @@ def time_ldapsearch(directory, page_size=500):
     server, config = directory.server, directory.config
     cmd = server.ldapsearch_cmd(config.base, config.filter, *ATTRIBUTES, page_size=page_size)
     start = time.perf_counter()
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    proc = subprocess.run(cmd, capture_output=True, check=False)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(f"ldapsearch failed: {proc.stderr.decode(errors='replace')}")

@@ -29,4 +29,6 @@ status=0
 "$PYTHON" bench/bench_sla.py -c "$ODOO_CONF" --db ekonsultasi_bench || status=1
 # SIMPEG synchronisation: ldapsearch vs bare res.users.create vs our syncs
 "$PYTHON" bench/bench_simpeg_sync.py -c "$ODOO_CONF" --db ekonsultasi_bench || status=1
+# yearly recap, 100,000 consultations in a database of its own (made and filled once)
+"$PYTHON" bench/bench_recap.py -c "$ODOO_CONF" --db ekonsultasi_bench_recap || status=1
 exit "$status"

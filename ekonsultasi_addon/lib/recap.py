@@ -87,6 +87,7 @@ import calendar as _calendar
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 MONTH = "month"
@@ -196,9 +197,9 @@ def utc_to_local(moment, tz):
 # --------------------------------------------------------------------------
 # Input and output records
 # --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class RoundRecord:
-    """One round of one consultation, as the report reads it.
+class RoundRecord(NamedTuple):
+    """One round of one consultation, as the report reads it (a named tuple:
+    a yearly recap builds 100,000 of them).
 
     :param consultation_id: database id of the consultation (ticket)
     :param number: its reference, e.g. ``HT00042``
@@ -500,8 +501,6 @@ def compute_recap(rounds, first, last, *, now=None, tz="UTC", label=None, filter
     months = _months(first, last)
     month_starts = [local_to_utc(m[1], tz) for m in months]
     month_cutoffs = [min(local_to_utc(m[2] + dt.timedelta(days=1), tz), cutoff) for m in months]
-    zone = ZoneInfo(tz)
-    month_index = {(m[0].year, m[0].month): i for i, m in enumerate(months)}
 
     totals = _Accumulator()
     groups = {name: {} for name in BREAKDOWNS}
@@ -526,13 +525,16 @@ def compute_recap(rounds, first, last, *, now=None, tz="UTC", label=None, filter
         for name, (_columns, key_of) in BREAKDOWNS.items():
             key = key_of(rnd)
             if key is not None:
-                groups[name].setdefault(key, _Accumulator()).add(flags)
+                group = groups[name]
+                acc = group.get(key)
+                if acc is None:  # no throw-away accumulator per round
+                    acc = group[key] = _Accumulator()
+                acc.add(flags)
         if flags.late_status:
             late.append(LateRow(rnd, flags.late_status))
         # trend: received in its month, as known at the month's end
         if received:
-            local = rnd.submitted.replace(tzinfo=_UTC).astimezone(zone)
-            i = month_index[(local.year, local.month)]
+            i = i0  # a received round's month: the first month ending after it
             month_flags = _Flags(rnd, True, month_cutoffs[i])
             month_flags.counted = [n for n in month_flags.counted if n != "open_at_end"]
             trend[i].add(month_flags)

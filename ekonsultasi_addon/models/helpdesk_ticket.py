@@ -91,6 +91,9 @@ class HelpdeskTicket(models.Model):
         string="Current round",
         compute="_compute_current_round_id",
         store=True,
+        # indexed: the ORM looks consultations up by their round on every
+        # write of a round, and deleting a round checks this foreign key
+        index="btree_not_null",
     )
     round_number = fields.Integer(
         string="Round",
@@ -128,6 +131,7 @@ class HelpdeskTicket(models.Model):
         string="Answer limit",
         compute="_compute_sla_line_id",
         store=True,
+        index="btree_not_null",
         help="The SLA line of the current round (the earliest limit if several policies apply).",
     )
     answer_deadline = fields.Datetime(

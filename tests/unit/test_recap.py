@@ -546,7 +546,7 @@ def test_backlog_only_round_appears_in_its_groups(recap):
 
 def test_round_without_deadline_is_neither_on_time_nor_late():
     base = ROUNDS["R2"]
-    undated = rc.RoundRecord(**{**base.__dict__, "deadline": None})
+    undated = base._replace(deadline=None)
     recap = rc.compute_recap([undated], *Q1, tz="Asia/Jakarta")
     check(
         recap.totals,

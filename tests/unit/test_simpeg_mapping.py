@@ -258,7 +258,7 @@ def test_non_utf8_value_is_reported():
 def test_missing_login_blocks():
     attrs = _attrs()
     del attrs["uid"]
-    profile, problems = map_entry(attrs, today=TODAY)
+    _profile, problems = map_entry(attrs, today=TODAY)
     assert is_blocked(problems)
     assert {p.code for p in problems} == {"login_missing", "nip_missing"}
 
