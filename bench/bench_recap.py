@@ -800,17 +800,6 @@ GROUPING_SETS = {
     56: "origin",
     61: "kecamatan",
 }
-COUNTS = (
-    "received",
-    "first_rounds",
-    "resubmissions",
-    "answered",
-    "on_time",
-    "late",
-    "late_answered",
-    "late_unanswered",
-    "open_at_end",
-)
 
 
 def floor_query(env, params, jit=False):
@@ -871,9 +860,10 @@ def floor_figures(rows, names):
 
 def recap_figures(recap):
     """The recap in the shape of :func:`floor_figures`."""
+    from odoo.addons.ekonsultasi_addon.lib import recap as rc
 
     def value(figures):
-        counts = tuple(getattr(figures, name) for name in COUNTS)
+        counts = tuple(getattr(figures, name) for name in rc.COUNTS)
         return counts, figures.average_days, figures.median_days
 
     result = {"totals": {(): value(recap.totals)}}

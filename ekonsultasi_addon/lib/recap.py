@@ -302,23 +302,25 @@ RATES = frozenset(name for name in FIGURES if name.endswith("_rate"))
 DAYS = frozenset({"average_days", "median_days"})
 
 
+#: the figures that are counts of rounds
+COUNTS = (
+    "received",
+    "first_rounds",
+    "resubmissions",
+    "answered",
+    "on_time",
+    "late",
+    "late_answered",
+    "late_unanswered",
+    "open_at_end",
+)
+
+
 class _Accumulator:
     __slots__ = ("counts", "days")
 
-    _COUNTED = (
-        "received",
-        "first_rounds",
-        "resubmissions",
-        "answered",
-        "on_time",
-        "late",
-        "late_answered",
-        "late_unanswered",
-        "open_at_end",
-    )
-
     def __init__(self):
-        self.counts = dict.fromkeys(self._COUNTED, 0)
+        self.counts = dict.fromkeys(COUNTS, 0)
         self.days = []
 
     def add(self, flags):

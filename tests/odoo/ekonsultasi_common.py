@@ -3,6 +3,8 @@ konsultan teams, topics, konsulti of an agency and of a village, the
 Inspektorat and an administrator (built once per class, as OCA
 helpdesk_mgmt's tests/common.py does)."""
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
@@ -163,6 +165,23 @@ class EkonsultasiDataMixin:
         kwargs.setdefault("message_type", "comment")
         kwargs.setdefault("subtype_xmlid", "mail.mt_comment")
         return ticket.with_user(user).message_post(body=body, **kwargs)
+
+    # stored states depend on "now": flush while the clock is frozen
+    @classmethod
+    def consult_at(cls, when, partner, category=None, **values):
+        """A consultation submitted at ``when`` (naive UTC)."""
+        with freeze_time(when):
+            ticket = cls.consult(partner, category, **values)
+            cls.env.flush_all()
+        return ticket
+
+    @classmethod
+    def answer_at(cls, ticket, when, user=None):
+        """The answer of ``user`` (by default the konsultan) at ``when``."""
+        with freeze_time(when):
+            message = cls.answer(ticket, user or ticket.user_id)
+            cls.env.flush_all()
+        return message
 
 
 class EkonsultasiCase(EkonsultasiDataMixin, TransactionCase):

@@ -175,29 +175,49 @@ class RecapCase(EkonsultasiCase):
         palaluar = cls.konsulti_nagari_2.partner_id
         k1, k2, kbkad = cls.konsultan_1, cls.konsultan_2, cls.konsultan_bkad
 
-        cls.t_j = cls.consult_at(wib(2025, 12, 15, 10, 0), agency, cls.topic_tlhp, k1, "J")
+        cls.t_j = cls.consult_at(
+            wib(2025, 12, 15, 10, 0), agency, cls.topic_tlhp, user_id=k1.id, name="J"
+        )
         cls.answer_at(cls.t_j, wib(2025, 12, 16, 10, 0))
-        cls.t_a = cls.consult_at(wib(2025, 12, 22, 10, 0), agency, cls.topic_tlhp, k1, "A")
-        cls.t_b = cls.consult_at(wib(2026, 1, 6, 8, 0), agency, cls.cat_insp, k1, "B")
+        cls.t_a = cls.consult_at(
+            wib(2025, 12, 22, 10, 0), agency, cls.topic_tlhp, user_id=k1.id, name="A"
+        )
+        cls.t_b = cls.consult_at(
+            wib(2026, 1, 6, 8, 0), agency, cls.cat_insp, user_id=k1.id, name="B"
+        )
         cls.answer_at(cls.t_b, wib(2026, 1, 7, 8, 0))
-        cls.t_g = cls.consult_at(wib(2026, 1, 8, 10, 0), kamang, cls.topic_aset, kbkad, "G")
+        cls.t_g = cls.consult_at(
+            wib(2026, 1, 8, 10, 0), kamang, cls.topic_aset, user_id=kbkad.id, name="G"
+        )
         with freeze_time(wib(2026, 1, 9, 10, 0)):
             cls.t_g.action_close_consultation()
             env.flush_all()
-        cls.t_h = cls.consult_at(wib(2026, 2, 3, 10, 30), kamang, cls.topic_tlhp, k1, "H")
+        cls.t_h = cls.consult_at(
+            wib(2026, 2, 3, 10, 30), kamang, cls.topic_tlhp, user_id=k1.id, name="H"
+        )
         cls.answer_at(cls.t_h, wib(2026, 2, 4, 9, 0))
         with freeze_time(wib(2026, 2, 9, 14, 0)):
             cls.t_h.sudo().action_resubmit("Mohon dasar hukum tindak lanjutnya.")
             env.flush_all()
         cls.answer_at(cls.t_h, wib(2026, 2, 10, 13, 15))
-        cls.t_d = cls.consult_at(wib(2026, 2, 12, 10, 0), agency, cls.topic_aset, kbkad, "D")
+        cls.t_d = cls.consult_at(
+            wib(2026, 2, 12, 10, 0), agency, cls.topic_aset, user_id=kbkad.id, name="D"
+        )
         cls.answer_at(cls.t_d, wib(2026, 2, 20, 10, 0))
-        cls.t_e = cls.consult_at(wib(2026, 3, 11, 10, 0), palaluar, cls.topic_aset, kbkad, "E")
-        cls.t_c = cls.consult_at(wib(2026, 3, 17, 10, 0), kamang, cls.topic_tlhp, k2, "C")
+        cls.t_e = cls.consult_at(
+            wib(2026, 3, 11, 10, 0), palaluar, cls.topic_aset, user_id=kbkad.id, name="E"
+        )
+        cls.t_c = cls.consult_at(
+            wib(2026, 3, 17, 10, 0), kamang, cls.topic_tlhp, user_id=k2.id, name="C"
+        )
         cls.answer_at(cls.t_c, wib(2026, 3, 25, 10, 0))
-        cls.t_f = cls.consult_at(wib(2026, 3, 30, 10, 0), agency, cls.topic_tlhp, k2, "F")
+        cls.t_f = cls.consult_at(
+            wib(2026, 3, 30, 10, 0), agency, cls.topic_tlhp, user_id=k2.id, name="F"
+        )
         cls.answer_at(cls.t_f, wib(2026, 4, 1, 9, 0))
-        cls.t_i = cls.consult_at(wib(2026, 4, 6, 10, 0), agency, cls.topic_tlhp, k1, "I")
+        cls.t_i = cls.consult_at(
+            wib(2026, 4, 6, 10, 0), agency, cls.topic_tlhp, user_id=k1.id, name="I"
+        )
         cls.answer_at(cls.t_i, wib(2026, 4, 7, 10, 0))
         # the scheduled action brings the stored states up to 15 April
         with freeze_time(PRINTED):
@@ -205,19 +225,6 @@ class RecapCase(EkonsultasiCase):
             env.flush_all()
         cls.q1_tickets = cls.t_a | cls.t_b | cls.t_g | cls.t_h | cls.t_d | cls.t_e
         cls.q1_tickets |= cls.t_c | cls.t_f
-
-    @classmethod
-    def consult_at(cls, when, partner, category, konsultan, name):
-        with freeze_time(when):
-            ticket = cls.consult(partner, category, name=name, user_id=konsultan.id)
-            cls.env.flush_all()
-        return ticket
-
-    @classmethod
-    def answer_at(cls, ticket, when):
-        with freeze_time(when):
-            cls.answer(ticket, ticket.user_id)
-            cls.env.flush_all()
 
     # helpers ------------------------------------------------------------------
     def wizard(self, user=None, **values):
@@ -318,7 +325,7 @@ class TestRecapFigures(RecapCase):
         # Tue 5 May 10.00, waits Wed 10.00 to Thu 10.00 (7.5 h), answered
         # Thu 11.30: 5 + 7.5 + 4 = 16.5 h, minus 7.5 h = 9 h = 1.2 days
         resumed = self.consult_at(
-            wib(2026, 5, 5, 10, 0), agency, self.topic_tlhp, self.konsultan_1, "P"
+            wib(2026, 5, 5, 10, 0), agency, self.topic_tlhp, user_id=self.konsultan_1.id, name="P"
         )
         stage_at(resumed, awaiting, wib(2026, 5, 6, 10, 0))
         stage_at(resumed, progress, wib(2026, 5, 7, 10, 0))
@@ -328,7 +335,7 @@ class TestRecapFigures(RecapCase):
         # the same, answered while still waiting (Wed 10.00 to Thu 11.30:
         # 9 h of waiting): 16.5 - 9 = 7.5 h = 1.0 day
         waiting = self.consult_at(
-            wib(2026, 5, 5, 10, 0), agency, self.topic_tlhp, self.konsultan_1, "Q"
+            wib(2026, 5, 5, 10, 0), agency, self.topic_tlhp, user_id=self.konsultan_1.id, name="Q"
         )
         stage_at(waiting, awaiting, wib(2026, 5, 6, 10, 0))
         self.answer_at(waiting, wib(2026, 5, 7, 11, 30))
@@ -657,14 +664,14 @@ class TestRecapFilters(RecapCase):
         """A round answered by another konsultan of the team than the one
         assigned counts for the one who answered; an unanswered round for
         the one assigned."""
-        with freeze_time(wib(2026, 2, 2, 10, 0)):  # Monday
-            ticket = self.consult(
-                self.konsulti.partner_id, self.topic_tlhp, name="K", user_id=self.konsultan_1.id
-            )
-            self.env.flush_all()
-        with freeze_time(wib(2026, 2, 3, 10, 0)):
-            self.answer(ticket, self.konsultan_2)
-            self.env.flush_all()
+        ticket = self.consult_at(  # Monday
+            wib(2026, 2, 2, 10, 0),
+            self.konsulti.partner_id,
+            self.topic_tlhp,
+            name="K",
+            user_id=self.konsultan_1.id,
+        )
+        self.answer_at(ticket, wib(2026, 2, 3, 10, 0), user=self.konsultan_2)
         self.assertEqual(ticket.current_round_id.answer_user_id, self.konsultan_2)
         recap = self.recap(self.wizard())
         by_konsultan = {row.key[0]: row.figures for row in recap.breakdowns["konsultan"]}

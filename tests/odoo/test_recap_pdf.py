@@ -91,19 +91,6 @@ class TestRecapPdf(EkonsultasiDataMixin, HttpCase):
             wib(2026, 3, 30, 10, 0), nagari, cls.topic_aset, name="Dari nagari"
         )
 
-    @classmethod
-    def consult_at(cls, when, partner, category=None, **values):
-        with freeze_time(when):
-            ticket = cls.consult(partner, category, **values)
-            cls.env.flush_all()
-        return ticket
-
-    @classmethod
-    def answer_at(cls, ticket, when):
-        with freeze_time(when):
-            cls.answer(ticket, ticket.user_id)
-            cls.env.flush_all()
-
     def setUp(self):
         super().setUp()
         for tool in ("wkhtmltopdf", "pdftotext"):
