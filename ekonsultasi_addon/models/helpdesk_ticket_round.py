@@ -84,11 +84,12 @@ class HelpdeskTicketRound(models.Model):
             lambda line: (line.deadline or fields.Datetime.now(), line.id)
         )[:1]
 
-    def _ekonsultasi_work_calendar(self):
+    def _ekonsultasi_work_calendar(self, line=None):
         """The calendar the round's time is counted on: that of its answer
-        limit, else the company's."""
+        limit (``line``, found when not given), else the company's."""
         self.ensure_one()
-        line = self._ekonsultasi_sla_line()
+        if line is None:
+            line = self._ekonsultasi_sla_line()
         if line:
             return line._ekonsultasi_calendar()
         return self.ticket_id.company_id.resource_calendar_id
@@ -105,7 +106,7 @@ class HelpdeskTicketRound(models.Model):
         by_calendar = defaultdict(list)
         for rnd in answered:
             line = rnd._ekonsultasi_sla_line()
-            calendar = rnd._ekonsultasi_work_calendar()
+            calendar = rnd._ekonsultasi_work_calendar(line)
             # a konsultan may answer while the consultation still waits for
             # the konsulti: that pause is never closed on the line, it ends
             # with the answer

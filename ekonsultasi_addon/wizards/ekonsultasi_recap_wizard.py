@@ -31,6 +31,14 @@ MONTHS = [
 QUARTERS = [("1", "I (January-March)"), ("2", "II (April-June)")]
 QUARTERS += [("3", "III (July-September)"), ("4", "IV (October-December)")]
 SEMESTERS = [("1", "I (January-June)"), ("2", "II (July-December)")]
+# filter of the recap -> the wizard's field, in report order
+_FILTER_FIELDS = {
+    "perangkat_daerah": "perangkat_daerah_ids",
+    "category": "category_ids",
+    "kecamatan": "kecamatan_ids",
+    "desa": "desa_ids",
+    "konsultan": "konsultan_ids",
+}
 # period type -> the field holding its index
 _INDEX_FIELDS = {rc.MONTH: "month", rc.QUARTER: "quarter", rc.SEMESTER: "semester"}
 
@@ -222,25 +230,13 @@ class EkonsultasiRecapWizard(models.TransientModel):
     def _ekonsultasi_filter_values(self):
         """The filters as the recap's records and as ``(label, names)`` lines."""
         self.ensure_one()
-        filters = {
-            "perangkat_daerah": self.perangkat_daerah_ids,
-            "category": self.category_ids,
-            "kecamatan": self.kecamatan_ids,
-            "desa": self.desa_ids,
-            "konsultan": self.konsultan_ids,
-        }
+        filters = {name: self[field] for name, field in _FILTER_FIELDS.items()}
         lines = [
             (
                 self._fields[field].get_description(self.env)["string"],
                 ", ".join(self[field].mapped("display_name")),
             )
-            for field in (
-                "perangkat_daerah_ids",
-                "category_ids",
-                "kecamatan_ids",
-                "desa_ids",
-                "konsultan_ids",
-            )
+            for field in _FILTER_FIELDS.values()
             if self[field]
         ]
         return filters, lines
