@@ -23,6 +23,7 @@
         "security/ekonsultasi_security.xml",
         "security/ir.model.access.csv",
         "data/helpdesk_ticket_stage_data.xml",
+        "data/helpdesk_ticket_data.xml",
         "data/resource_calendar_data.xml",
         "data/helpdesk_sla_data.xml",
         "data/ir_cron_data.xml",
@@ -65,6 +66,7 @@
         ],
     },
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "application": True,
     "installable": True,
 }

@@ -1,7 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
-import os
-from urllib.parse import urlencode
 
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
@@ -11,6 +9,7 @@ from odoo.tools import plaintext2html
 from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
 
 TITLE_MAX_LENGTH = 200
+KONSULTI_GROUP = "ekonsultasi_addon.group_ekonsultasi_konsulti"
 
 
 class EkonsultasiTicketController(HelpdeskTicketController):
@@ -20,15 +19,25 @@ class EkonsultasiTicketController(HelpdeskTicketController):
     # Helpers
     # ------------------------------------------------------------------
 
+    @staticmethod
+    def _ekonsultasi_is_konsulti():
+        return request.env.user.has_group(KONSULTI_GROUP)
+
     def _ekonsultasi_own_ticket(self, ticket_id):
         """The consultation ``ticket_id`` in sudo, once the current user is
-        known to be allowed to read it (his own, for a konsulti)."""
+        known to be a konsulti who sent it (reading is not enough: the
+        Inspektorat reads everything and acts on nothing)."""
+        if not self._ekonsultasi_is_konsulti():
+            raise AccessError(request.env._("Only konsulti act on consultations here."))
         ticket = request.env["helpdesk.ticket"].browse(int(ticket_id or 0)).exists()
         if not ticket:
             raise MissingError(request.env._("This consultation does not exist."))
         ticket.check_access("read")
-        # sudo: the ownership check just passed; the konsulti has no write
-        # right on consultations, the flow methods change them for him.
+        # sudo: only to compare the sender with the current user
+        if ticket.sudo().partner_id != request.env.user.partner_id:
+            raise AccessError(request.env._("This consultation is not yours."))
+        # sudo: the konsulti has no write right on consultations, the flow
+        # methods change them for him and check again who he is
         return ticket.sudo()
 
     def _ekonsultasi_topics(self):
@@ -67,36 +76,20 @@ class EkonsultasiTicketController(HelpdeskTicketController):
 
     def _ekonsultasi_read_files(self, company):
         """Read the uploaded files, refusing any that break the limits set by
-        the administrator. Returns ``(files, errors)``."""
-        _ = request.env._
-        allowed = company._ekonsultasi_allowed_extensions()
+        the administrator (``res.company._ekonsultasi_attachment_error``, the
+        rule every door applies). Returns ``(files, errors)``."""
         max_bytes = company.ekonsultasi_attachment_max_size * 1024 * 1024
         files, errors = [], []
         for upload in request.httprequest.files.getlist("attachment"):
             if not upload.filename:
                 continue
-            ext = os.path.splitext(upload.filename)[1].lower().lstrip(".")
-            if ext not in allowed:
-                errors.append(
-                    _(
-                        "The file %(name)s is of a type that cannot be attached. "
-                        "Allowed types: %(types)s.",
-                        name=upload.filename,
-                        types=", ".join(sorted(allowed)),
-                    )
-                )
-                continue
+            # one byte more than allowed is enough to refuse a file
             data = upload.read(max_bytes + 1)
-            if len(data) > max_bytes:
-                errors.append(
-                    _(
-                        "The file %(name)s is larger than %(size)s MB.",
-                        name=upload.filename,
-                        size=company.ekonsultasi_attachment_max_size,
-                    )
-                )
-                continue
-            files.append((upload.filename, data))
+            error = company._ekonsultasi_attachment_error(upload.filename, data)
+            if error:
+                errors.append(error)
+            else:
+                files.append((upload.filename, data))
         return files, errors
 
     # ------------------------------------------------------------------
@@ -105,6 +98,8 @@ class EkonsultasiTicketController(HelpdeskTicketController):
 
     @http.route("/new/ticket", type="http", auth="user", website=True)
     def create_new_ticket(self, **kw):
+        if not self._ekonsultasi_is_konsulti():
+            return request.redirect("/my")
         return request.render(
             "ekonsultasi_addon.portal_create_consultation",
             self._ekonsultasi_form_values(**kw),
@@ -113,6 +108,8 @@ class EkonsultasiTicketController(HelpdeskTicketController):
     @http.route("/submitted/ticket", type="http", auth="user", website=True, csrf=True)
     def submit_ticket(self, **kw):
         _ = request.env._
+        if not self._ekonsultasi_is_konsulti():
+            return request.redirect("/my")
         if request.httprequest.method != "POST":
             return request.redirect("/new/ticket")
         errors = []
@@ -183,7 +180,8 @@ class EkonsultasiTicketController(HelpdeskTicketController):
             ticket = self._ekonsultasi_own_ticket(kw.get("ticket_id"))
         except (AccessError, MissingError, ValueError):
             return request.redirect("/my")
-        ticket.action_close_consultation()
+        if ticket.ekonsultasi_state == "answered":
+            ticket.action_close_consultation()
         return request.redirect(f"/my/ticket/{ticket.id}")
 
     @http.route(
@@ -200,10 +198,14 @@ class EkonsultasiTicketController(HelpdeskTicketController):
             ticket = self._ekonsultasi_own_ticket(ticket_id)
         except (AccessError, MissingError):
             return request.redirect("/my")
-        if ticket.partner_id != request.env.user.partner_id:
-            return request.redirect("/my")
+        # the page shows only messages the server wrote: a code travels in
+        # the URL, never a text (see EkonsultasiCustomerPortal)
+        if not (reason or "").strip():
+            return request.redirect(f"/my/ticket/{ticket.id}?error=resubmit_reason")
+        if not ticket.can_resubmit:
+            return request.redirect(f"/my/ticket/{ticket.id}?error=resubmit_state")
         try:
             ticket.action_resubmit(reason)
-        except UserError as error:
-            return request.redirect(f"/my/ticket/{ticket.id}?{urlencode({'error': error.args[0]})}")
+        except UserError:
+            return request.redirect(f"/my/ticket/{ticket.id}?error=resubmit_state")
         return request.redirect(f"/my/ticket/{ticket.id}")

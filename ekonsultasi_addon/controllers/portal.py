@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, http
 from odoo.http import request
 
 from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpdesk
@@ -36,6 +37,72 @@ class EkonsultasiCustomerPortal(CustomerPortalHelpdesk):
             inputs["name"]["label"] = request.env._("Search in title")
         return inputs
 
+    def _ekonsultasi_resubmit_errors(self):
+        """The only messages a consultation's page shows from its URL."""
+        _ = request.env._
+        return {
+            "resubmit_reason": _("Please explain why you submit the consultation again."),
+            "resubmit_state": _("Only an answered consultation can be submitted again."),
+        }
+
+    def _document_check_access(self, model_name, document_id, access_token=None):
+        # consultations are never shared by link: reading one needs the
+        # record rules, an access token opens nothing
+        if model_name == "helpdesk.ticket":
+            access_token = None
+        return super()._document_check_access(model_name, document_id, access_token=access_token)
+
+    @http.route()
+    def portal_my_tickets(
+        self,
+        page=1,
+        date_begin=None,
+        date_end=None,
+        sortby=None,
+        filterby=None,
+        search=None,
+        search_in=None,
+        groupby=None,
+        **kw,
+    ):
+        # a hand-made URL gets the default list, never an error page
+        if sortby not in self._ticket_get_searchbar_sortings():
+            sortby = None
+        if groupby not in self._ticket_get_searchbar_groupby():
+            groupby = None
+        if search_in not in self._ticket_get_searchbar_inputs():
+            search_in = None
+        if filterby and filterby != "all":
+            stage_ids = request.env["helpdesk.ticket.stage"].search([]).ids
+            if not filterby.isdigit() or int(filterby) not in stage_ids:
+                filterby = None
+        try:
+            date_begin = date_begin and fields.Datetime.to_string(
+                fields.Datetime.to_datetime(date_begin)
+            )
+            date_end = date_end and fields.Datetime.to_string(fields.Datetime.to_datetime(date_end))
+        except ValueError:
+            date_begin = date_end = None
+        try:
+            page = max(int(page), 1)
+        except (TypeError, ValueError):
+            page = 1
+        return super().portal_my_tickets(
+            page=page,
+            date_begin=date_begin,
+            date_end=date_end,
+            sortby=sortby,
+            filterby=filterby,
+            search=search,
+            search_in=search_in,
+            groupby=groupby,
+            **kw,
+        )
+
+    @http.route()
+    def portal_my_ticket(self, ticket_id, access_token=None, **kw):
+        return super().portal_my_ticket(ticket_id, access_token=None, **kw)
+
     def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
         values = super()._ticket_get_page_view_values(ticket, access_token, **kwargs)
         values.update(
@@ -43,10 +110,11 @@ class EkonsultasiCustomerPortal(CustomerPortalHelpdesk):
                 # Closing is the konsulti's "done" of Pasal 13: offered once
                 # the consultation is answered, through our checked route.
                 "closed_stages": ticket.browse(),
-                "can_close": ticket.ekonsultasi_state == "answered",
+                "can_close": ticket.ekonsultasi_state == "answered"
+                and ticket.partner_id == request.env.user.partner_id,
                 "can_resubmit": ticket.can_resubmit
                 and ticket.partner_id == request.env.user.partner_id,
-                "ekonsultasi_error": kwargs.get("error"),
+                "ekonsultasi_error": self._ekonsultasi_resubmit_errors().get(kwargs.get("error")),
             }
         )
         return values

@@ -22,6 +22,13 @@ ZONE_LABELS = {
 }
 
 
+KONSULTI_GROUP = "ekonsultasi_addon.group_ekonsultasi_konsulti"
+# the konsulti's question: fixed once sent (Pasal 11); the Inspektorat audits it
+QUESTION_FIELDS = frozenset(
+    {"name", "description", "partner_id", "partner_name", "partner_email", "company_id", "number"}
+)
+
+
 def _zone_label(tz, when):
     if tz in ZONE_LABELS:
         return ZONE_LABELS[tz]
@@ -33,14 +40,31 @@ class HelpdeskTicket(models.Model):
     konsultan team of a category, answered in rounds (Pasal 11 to 13)."""
 
     _inherit = "helpdesk.ticket"
+    # posting, uploading and scheduling need more than reading: who may do
+    # them is decided by _ekonsultasi_contribution_error (the konsulti on his
+    # own consultation has no write right, yet posts through the portal)
+    _mail_post_access = "write"
 
     # ------------------------------------------------------------------
     # Fields
     # ------------------------------------------------------------------
 
-    partner_id = fields.Many2one(string="Konsulti")
+    partner_id = fields.Many2one(string="Konsulti", tracking=True)
     user_id = fields.Many2one(string="Konsultan")
-    team_id = fields.Many2one(string="Konsultan team")
+    team_id = fields.Many2one(string="Konsultan team", tracking=True)
+    category_id = fields.Many2one(tracking=True)
+    partner_nip = fields.Char(
+        string="Konsulti's NIP",
+        related="partner_id.nip",
+        help="Shown to those who may read the consultation; the NIP of a person "
+        "is otherwise readable by administrators only (UU 27/2022).",
+    )
+    partner_nik = fields.Char(
+        string="Konsulti's NIK",
+        related="partner_id.nik",
+        help="Shown to those who may read the consultation; the NIK of a person "
+        "is otherwise readable by administrators only (UU 27/2022).",
+    )
     perangkat_daerah_id = fields.Many2one(
         comodel_name="ekonsultasi.perangkat.daerah",
         string="Perangkat daerah",
@@ -271,6 +295,25 @@ class HelpdeskTicket(models.Model):
         tickets.set_sla()
         return tickets
 
+    def write(self, vals):
+        if not self.env.su:
+            self._ekonsultasi_check_write(vals)
+        reassign = "team_id" in vals and not vals.get("user_id")
+        result = super().write(vals)
+        if reassign:
+            self._ekonsultasi_assign_unassigned()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_consultation(self):
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "A consultation is a record of the service that the Inspektorat "
+                    "audits: it cannot be deleted."
+                )
+            )
+
     def _ekonsultasi_route(self, vals_list):
         """Fill team, konsultan and stage of new consultations, in place.
 
@@ -339,6 +382,18 @@ class HelpdeskTicket(models.Model):
             load[chosen] += 1
             idle_since[chosen] = now
 
+    def _ekonsultasi_assign_unassigned(self):
+        """Give a konsultan of its team to each consultation left without one
+        (a consultation moved to another team leaves its konsultan behind)."""
+        tickets = self.filtered(lambda t: t.team_id and not t.user_id and not t.closed)
+        vals_list = [{"team_id": t.team_id.id} for t in tickets]
+        self._ekonsultasi_assign(vals_list)
+        for ticket, vals in zip(tickets, vals_list, strict=True):
+            if vals.get("user_id"):
+                # sudo: the flow assigns the consultation inside its new team,
+                # which the konsultan who moved it may no longer write
+                ticket.sudo().user_id = vals["user_id"]
+
     def _ekonsultasi_start_first_round(self, since_creation=False):
         """Round 1 of new consultations (submitted now), and the konsulti as
         follower. At install, for the tickets that existed before, round 1
@@ -364,6 +419,165 @@ class HelpdeskTicket(models.Model):
             tickets.message_subscribe(partner_ids=partner.ids)
 
     # ------------------------------------------------------------------
+    # Access: who may act on a consultation, through every door
+    # ------------------------------------------------------------------
+
+    def _ekonsultasi_contribution_error(self, comment=True):
+        """``None`` when the current user (``env.user``, whether or not the
+        environment is in sudo, as the portal and chatter routes are) may add
+        to every consultation of ``self``: post a message, attach a file,
+        follow it, schedule an activity. Otherwise the reason, to show him.
+
+        * the Tim pengelola / Inspektorat reads and never writes;
+        * a portal user must be a konsulti, and the consultation his own;
+        * an internal user must have the right to change the consultation
+          (a konsultan: those of his teams; the record rules decide);
+        * nothing more is said (``comment``) on a closed consultation.
+        """
+        user = self.env.user
+        if user._is_superuser():
+            return None
+        _ = self.env._
+        if user._is_ekonsultasi_read_only():
+            return _(
+                "The Tim pengelola / Inspektorat reads consultations but does not write in them."
+            )
+        # sudo: only to read who sent each consultation and whether it is closed
+        tickets = self.sudo()
+        if user.share:
+            if not user.has_group(KONSULTI_GROUP) or any(
+                t.partner_id != user.partner_id for t in tickets
+            ):
+                return _("You may only write in your own consultations.")
+        else:
+            mine = self.sudo(False).with_context(active_test=False)
+            if mine._filtered_access("write") != mine:
+                return _("You may only write in the consultations of your teams.")
+        if comment and any(t.closed for t in tickets):
+            return _(
+                "This consultation is closed: nothing can be added to it any more. "
+                "Send a new consultation, or ask the administrator to reopen it."
+            )
+        return None
+
+    def _ekonsultasi_check_contribution(self, comment=True):
+        error = self._ekonsultasi_contribution_error(comment=comment)
+        if error:
+            raise AccessError(error)
+
+    def _ekonsultasi_check_write(self, vals):
+        """Direct changes (not by the flow in sudo): the question is fixed once
+        sent, nothing is archived but by an administrator, and a closed
+        consultation changes only when an administrator reopens it."""
+        user = self.env.user
+        if user._is_superuser():
+            return
+        _ = self.env._
+        changed = QUESTION_FIELDS.intersection(vals)
+        if changed:
+            raise AccessError(
+                _(
+                    "The question of the konsulti cannot be changed once sent "
+                    "(%(fields)s): the Inspektorat audits it as it was sent.",
+                    fields=", ".join(
+                        self._fields[name].get_description(self.env)["string"]
+                        for name in sorted(changed)
+                    ),
+                )
+            )
+        manager = user.has_group("helpdesk_mgmt.group_helpdesk_manager")
+        if "active" in vals and not manager:
+            raise AccessError(_("Only an administrator may archive a consultation."))
+        closed = self.filtered("closed")
+        if not closed:
+            return
+        stage = self.env["helpdesk.ticket.stage"].browse(vals.get("stage_id"))
+        reopening = manager and set(vals) == {"stage_id"} and stage and not stage.closed
+        if not reopening:
+            raise AccessError(
+                _(
+                    "The consultation %(number)s is closed and can no longer be "
+                    "changed; only an administrator can reopen it.",
+                    number=", ".join(closed.mapped("number")),
+                )
+            )
+
+    @api.model
+    def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
+        # Consultations are never shared by link: no access token, no signed
+        # hash (portal's override); reading follows the record rules, every
+        # other use (posting, uploading, reacting) the contribution rule.
+        ticket = self.browse(thread_id).exists()
+        if not ticket:
+            return self.browse()
+        if mode == "read":
+            return ticket if ticket.sudo(False).has_access("read") else self.browse()
+        return self.browse() if ticket._ekonsultasi_contribution_error() else ticket
+
+    def _portal_ensure_token(self):
+        # no access token: a consultation is read by its konsulti, logged in
+        return False
+
+    @api.model
+    def _ekonsultasi_clear_access_tokens(self):
+        """Links made before consultations stopped being shared by link open
+        nothing any more (run at every install and update)."""
+        self.flush_model(["access_token"])
+        self.env.cr.execute(
+            "UPDATE helpdesk_ticket SET access_token = NULL WHERE access_token IS NOT NULL"
+        )
+        self.invalidate_model(["access_token"])
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        if not self.env.su:
+            self._ekonsultasi_check_contribution(comment=False)
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+
+    def message_unsubscribe(self, partner_ids=None):
+        if not self.env.su and not self.env.user._is_superuser():
+            own = self.env.user.partner_id
+            if (set(partner_ids or []) - {own.id}) & set(self.sudo().partner_id.ids):
+                raise AccessError(
+                    self.env._(
+                        "The konsulti always follows his consultation: he receives its answers."
+                    )
+                )
+            if set(partner_ids or []) != {own.id}:
+                self._ekonsultasi_check_contribution(comment=False)
+        return super().message_unsubscribe(partner_ids=partner_ids)
+
+    def _message_update_content(self, message, *args, **kwargs):
+        if not self.env.user._is_superuser():
+            raise AccessError(
+                self.env._(
+                    "Messages of a consultation cannot be changed or removed once "
+                    "sent: the Inspektorat audits them as they were sent."
+                )
+            )
+        return super()._message_update_content(message, *args, **kwargs)
+
+    def _ekonsultasi_check_author(self, kwargs):
+        """Nobody posts in another person's name (the flow, run by the
+        system, excepted)."""
+        user = self.env.user
+        if user._is_superuser():
+            return
+        author_id = kwargs.get("author_id")
+        email_from = kwargs.get("email_from")
+        if author_id and author_id != user.partner_id.id:
+            raise AccessError(self.env._("You can only post in your own name."))
+        if (
+            not author_id
+            and email_from
+            and email_from
+            not in (
+                user.partner_id.email,
+                user.partner_id.email_formatted,
+            )
+        ):
+            raise AccessError(self.env._("You can only post in your own name."))
+
+    # ------------------------------------------------------------------
     # Flow
     # ------------------------------------------------------------------
 
@@ -387,6 +601,7 @@ class HelpdeskTicket(models.Model):
         return stage
 
     def action_start_processing(self):
+        self._ekonsultasi_check_contribution()
         for ticket in self:
             if ticket.ekonsultasi_state in ("new", "resubmitted"):
                 ticket.stage_id = ticket._ekonsultasi_stage("progress")
@@ -396,6 +611,13 @@ class HelpdeskTicket(models.Model):
         """Pasal 13: the konsulti submits the problem again because the answer
         did not meet his expectations. Starts a new round."""
         self.ensure_one()
+        if not self.env.user._is_superuser() and self.env.user.partner_id != self.partner_id:
+            raise AccessError(
+                self.env._(
+                    "Only the konsulti who sent the consultation can submit it again (Pasal 13)."
+                )
+            )
+        self._ekonsultasi_check_contribution()
         reason = (reason or "").strip()
         if not reason:
             raise UserError(self.env._("Please explain why you submit the consultation again."))
@@ -429,6 +651,9 @@ class HelpdeskTicket(models.Model):
         return True
 
     def action_close_consultation(self):
+        """The konsulti's "done" (Pasal 13), or a konsultan closing a
+        consultation of his team."""
+        self._ekonsultasi_check_contribution()
         for ticket in self:
             if not ticket.closed:
                 ticket.stage_id = ticket._ekonsultasi_stage("done")
@@ -467,6 +692,7 @@ class HelpdeskTicket(models.Model):
 
     def refresh_sla(self):
         self.ensure_one()
+        self._ekonsultasi_check_contribution(comment=False)
         if not self.current_round_id:
             return super().refresh_sla()
         current = self.ticket_sla_ids.filtered(lambda line: line.round_id == self.current_round_id)
@@ -478,21 +704,23 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
 
     def message_post(self, **kwargs):
-        if not self.env.su and self.env.user._is_ekonsultasi_read_only():
-            raise AccessError(
-                self.env._(
-                    "The Tim pengelola / Inspektorat reads consultations but "
-                    "does not write in them."
-                )
-            )
+        # checked in sudo too: the chatter routes post in sudo for the user
+        self._ekonsultasi_check_contribution(
+            comment=kwargs.get("message_type", "notification") == "comment"
+        )
+        self._ekonsultasi_check_author(kwargs)
         return super().message_post(**kwargs)
 
     def _thread_to_store(self, store, /, *, fields=None, request_list=None):
         super()._thread_to_store(store, fields=fields, request_list=request_list)
-        if request_list and not self.env.su and self.env.user._is_ekonsultasi_read_only():
-            # the chatter offers no composer to those message_post refuses
+        if request_list and not self.env.su:
+            # the chatter offers a composer to those message_post accepts
             for ticket in self:
-                store.add(ticket, {"canPostOnReadonly": False}, as_thread=True)
+                allowed = not ticket._ekonsultasi_contribution_error()
+                values = {"canPostOnReadonly": allowed}
+                if not allowed:
+                    values["hasWriteAccess"] = False
+                store.add(ticket, values, as_thread=True)
 
     def _message_post_after_hook(self, message, msg_vals):
         result = super()._message_post_after_hook(message, msg_vals)

@@ -20,6 +20,7 @@ class HelpdeskTicketRound(models.Model):
 
     _name = "helpdesk.ticket.round"
     _description = "Consultation round"
+    _inherit = ["ekonsultasi.ticket.access.mixin"]
     _order = "ticket_id, number"
     _rec_name = "number"
 

@@ -28,7 +28,8 @@ class HelpdeskTicketSla(models.Model):
     limit of that round, stopped by the konsultan's answer in that round and
     paused while the consultation waits for the konsulti."""
 
-    _inherit = "helpdesk.ticket.sla"
+    _name = "helpdesk.ticket.sla"
+    _inherit = ["helpdesk.ticket.sla", "ekonsultasi.ticket.access.mixin"]
 
     # indexed (helpdesk_mgmt_sla does not): refreshing the SLA lines of a
     # consultation deletes them, and deleting a consultation looks its lines

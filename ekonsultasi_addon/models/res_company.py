@@ -1,5 +1,31 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import os
+
 from odoo import fields, models
+from odoo.tools.mimetypes import guess_mimetype
+
+# what a file claims to be (its extension) and what its content must then be
+EXPECTED_CONTENT = {
+    "pdf": {"application/pdf"},
+    "png": {"image/png"},
+    "jpg": {"image/jpeg"},
+    "jpeg": {"image/jpeg"},
+}
+# content never accepted, whatever the file is called: markup a browser would
+# run, and programs
+REFUSED_CONTENT = {
+    "text/html",
+    "application/xhtml+xml",
+    "application/xml",
+    "text/xml",
+    "image/svg+xml",
+    "application/javascript",
+    "text/javascript",
+    "application/x-msdownload",
+    "application/x-dosexec",
+    "application/x-executable",
+}
+PROGRAM_SIGNATURES = (b"MZ", b"\x7fELF", b"#!")
 
 
 class ResCompany(models.Model):
@@ -37,3 +63,38 @@ class ResCompany(models.Model):
             for ext in (self.ekonsultasi_attachment_types or "").split(",")
             if ext.strip()
         }
+
+    def _ekonsultasi_attachment_error(self, name, data):
+        """The limits the administrator set on files attached to a
+        consultation, whatever the door (portal form, chatter, RPC): ``None``
+        when the file ``name`` with the content ``data`` (bytes) obeys them,
+        else the reason to show. The one place of this rule."""
+        self.ensure_one()
+        _ = self.env._
+        allowed = self._ekonsultasi_allowed_extensions()
+        ext = os.path.splitext(name or "")[1].lower().lstrip(".")
+        if ext not in allowed:
+            return _(
+                "The file %(name)s is of a type that cannot be attached. Allowed types: %(types)s.",
+                name=name,
+                types=", ".join(sorted(allowed)),
+            )
+        if len(data) > self.ekonsultasi_attachment_max_size * 1024 * 1024:
+            return _(
+                "The file %(name)s is larger than %(size)s MB.",
+                name=name,
+                size=self.ekonsultasi_attachment_max_size,
+            )
+        sniffed = guess_mimetype(data or b"", default="application/octet-stream")
+        expected = EXPECTED_CONTENT.get(ext)
+        if (
+            sniffed in REFUSED_CONTENT
+            or data.startswith(PROGRAM_SIGNATURES)
+            or (expected and sniffed not in expected)
+        ):
+            return _(
+                "The content of the file %(name)s does not match its type (.%(ext)s).",
+                name=name,
+                ext=ext,
+            )
+        return None

@@ -4,6 +4,9 @@ from odoo.exceptions import ValidationError
 
 from ..lib import nip as nip_lib
 
+# who reads NIP and NIK of every person (UU 27/2022 on personal data)
+PERSONAL_DATA_GROUPS = "ekonsultasi_addon.group_ekonsultasi_admin,base.group_system"
+
 KONSULTI_ORIGINS = [
     ("perangkat_daerah", "Perangkat daerah (ASN)"),
     ("desa", "Village government (wali nagari/perangkat nagari)"),
@@ -44,12 +47,18 @@ class ResPartner(models.Model):
         string="NIP",
         index=True,
         copy=False,
-        help="18-digit Nomor Induk Pegawai (or NI PPPK) of an ASN.",
+        groups=PERSONAL_DATA_GROUPS,
+        help="18-digit Nomor Induk Pegawai (or NI PPPK) of an ASN. Personal data "
+        "(UU 27/2022): read by administrators; a consultation shows its konsulti's "
+        "NIP to those who may read it.",
     )
     nik = fields.Char(
         string="NIK",
         copy=False,
-        help="16-digit Nomor Induk Kependudukan, for village officials who have no NIP.",
+        groups=PERSONAL_DATA_GROUPS,
+        help="16-digit Nomor Induk Kependudukan, for village officials who have no NIP. "
+        "Personal data (UU 27/2022): read by administrators; a consultation shows "
+        "its konsulti's NIK to those who may read it.",
     )
     jabatan_name = fields.Char(string="Position (jabatan)")
     jenis_jabatan = fields.Selection(

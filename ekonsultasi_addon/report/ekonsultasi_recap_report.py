@@ -629,7 +629,8 @@ class EkonsultasiRecapReport(models.AbstractModel):
         if inspektur:
             return {
                 "name": inspektur.name,
-                "nip": inspektur.partner_id.nip,
+                # sudo: the signatory's NIP is printed on the official recap
+                "nip": inspektur.partner_id.sudo().nip,
                 "jabatan": inspektur.partner_id.jabatan_name,
             }
         return {"name": False, "nip": False, "jabatan": False}

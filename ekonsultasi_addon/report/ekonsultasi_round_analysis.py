@@ -24,6 +24,7 @@ class EkonsultasiRoundAnalysis(models.Model):
 
     _name = "ekonsultasi.round.analysis"
     _description = "Consultation analysis (per round)"
+    _inherit = ["ekonsultasi.ticket.access.mixin"]
     _auto = False
     _rec_name = "ticket_id"
     _order = "start_date desc, id desc"
