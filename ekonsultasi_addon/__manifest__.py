@@ -38,6 +38,7 @@
         "views/helpdesk_sla_views.xml",
         "views/resource_calendar_views.xml",
         "views/res_partner_views.xml",
+        "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_company_ldap_views.xml",
         "views/ekonsultasi_simpeg_sync_run_views.xml",

@@ -56,18 +56,21 @@ class EkonsultasiTicketAccessMixin(models.AbstractModel):
         if not forbidden:
             return None
 
+        # the model's name in the user's language
+        kind = self.env["ir.model"]._get(self._name).name
+
         def make_error():
             if mode == "read":
                 message = self.env._(
                     "You may not see these %(kind)s: they belong to a consultation "
                     "you may not read.",
-                    kind=self._description,
+                    kind=kind,
                 )
             else:
                 message = self.env._(
                     "You may not change these %(kind)s: they belong to a consultation "
                     "you may not change.",
-                    kind=self._description,
+                    kind=kind,
                 )
             return AccessError(message)
 

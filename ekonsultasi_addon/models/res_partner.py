@@ -6,6 +6,8 @@ from ..lib import nip as nip_lib
 
 # who reads NIP and NIK of every person (UU 27/2022 on personal data)
 PERSONAL_DATA_GROUPS = "ekonsultasi_addon.group_ekonsultasi_admin,base.group_system"
+# contact data of a konsulti, shown only to those who need it
+KONSULTI_CONTACT_FIELDS = frozenset({"email", "email_formatted", "phone", "mobile", "vat"})
 
 KONSULTI_ORIGINS = [
     ("perangkat_daerah", "Perangkat daerah (ASN)"),
@@ -100,6 +102,47 @@ class ResPartner(models.Model):
             partner.is_konsultan_candidate = partner.jenis_jabatan == "administrator" or (
                 partner.jenis_jabatan == "fungsional" and partner.jenjang_fungsional == "ahli_madya"
             )
+
+    def _read_format(self, fnames, load="_classic_read"):
+        result = super()._read_format(fnames, load=load)
+        if self.env.su or not KONSULTI_CONTACT_FIELDS.intersection(fnames):
+            return result
+        hidden = self._ekonsultasi_hidden_contacts()
+        if hidden:
+            masked = KONSULTI_CONTACT_FIELDS.intersection(fnames)
+            for values in result:
+                if values.get("id") in hidden:
+                    values.update(dict.fromkeys(masked, False))
+        return result
+
+    def _ekonsultasi_hidden_contacts(self):
+        """Ids of the konsulti among ``self`` whose contact data (e-mail,
+        phone) the current user may not read: personal data under UU 27/2022,
+        read by administrators, by the konsulti himself, and by those who may
+        read one of his consultations."""
+        user = self.env.user
+        if user._is_superuser() or any(
+            user.has_group(group) for group in PERSONAL_DATA_GROUPS.split(",")
+        ):
+            return set()
+        konsulti = self.env.ref("ekonsultasi_addon.group_ekonsultasi_konsulti")
+        # sudo: only to know which of these partners are konsulti
+        partners = (
+            self.sudo()
+            .with_context(active_test=False)
+            .filtered(lambda p: konsulti in p.user_ids.groups_id)
+            - user.partner_id
+        )
+        if not partners:
+            return set()
+        Ticket = self.env["helpdesk.ticket"].with_context(active_test=False)
+        readable = set()
+        if Ticket.has_access("read"):
+            readable = {
+                partner.id
+                for partner in Ticket.search([("partner_id", "in", partners.ids)]).partner_id
+            }
+        return set(partners.ids) - readable
 
     @api.constrains("nip", "asn_type")
     def _check_nip(self):

@@ -426,6 +426,33 @@ class TestPersonalData(AttackCase):
             self.t_own.with_user(self.konsultan_bkad).read(["partner_nip"])
         self.assertEqual(partner.with_user(self.administrator).nip, "199002202015032001")
 
+    def test_contact_data_only_for_those_who_need_it(self):
+        """Failed before the fix: every internal user read the e-mail and
+        phone of every konsulti (``search_read`` on ``res.partner``)."""
+        partner = self.konsulti.partner_id
+        partner.write({"email": "siti.rahmah@sijunjung.go.id", "phone": "0812 0000 1111"})
+        for user, visible in (
+            (self.konsultan_1, True),  # his team's consultation
+            (self.inspektur, True),  # reads every consultation
+            (self.administrator, True),
+            (self.konsulti, True),  # himself
+            (self.konsultan_bkad, False),
+            (self.konsulti_other, False),
+        ):
+            with self.subTest(user=user.login):
+                Partner = self.env["res.partner"].with_user(user)
+                if not Partner.has_access("read"):
+                    continue
+                rows = Partner.search_read([("id", "=", partner.id)], ["email", "phone"])
+                if not rows:  # a portal user does not even find the partner
+                    self.assertFalse(visible)
+                    continue
+                expected = "siti.rahmah@sijunjung.go.id" if visible else False
+                self.assertEqual(rows[0]["email"], expected)
+                self.assertEqual(bool(rows[0]["phone"]), visible)
+        # the server keeps using it (notifications)
+        self.assertEqual(partner.with_user(self.konsultan_bkad).email, partner.email)
+
 
 @tagged("post_install", "-at_install", "ekonsultasi")
 class TestCallKwOverHttp(EkonsultasiDataMixin, HttpCase):

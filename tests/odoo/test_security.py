@@ -1,7 +1,7 @@
 """Roles and access (Pasal 1 angka 12-14, 8, 14, 15): every forbidden read and
 write, through the ORM."""
 
-from ekonsultasi_common import KONSULTAN, EkonsultasiCase
+from ekonsultasi_common import KONSULTAN, KONSULTI, EkonsultasiCase
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -113,21 +113,59 @@ class TestAccess(EkonsultasiCase):
         )
         self.assertTrue(agency)
         self.assertEqual(self.Ticket.with_user(admin).search_count([]), 3)
-        user = (
-            self.env["res.users"]
-            .with_user(admin)
-            .create(
-                {
-                    "name": "Konsultan Baru",
-                    "login": "konsultan_baru",
-                    "jenis_jabatan": "administrator",
-                    "groups_id": [
-                        (6, 0, [self.env.ref(KONSULTAN).id, self.env.ref("base.group_user").id])
-                    ],
-                }
-            )
+        # a konsulti from SIMPEG with an eligible position becomes konsultan
+        candidate = new_test_user(
+            self.env, login="calon_konsultan", groups=KONSULTI, jenis_jabatan="administrator"
         )
-        self.assertTrue(user._is_konsultan())
+        candidate.with_user(admin).action_ekonsultasi_appoint_konsultan()
+        self.assertTrue(candidate._is_konsultan())
+        self.assertFalse(candidate.share)
+        self.assertEqual(candidate.ekonsultasi_role, "konsultan")
+
+    def test_administrator_relieves_konsultan_and_manages_konsulti(self):
+        admin = self.administrator
+        ticket = self.t_own
+        konsultan = ticket.user_id
+        konsultan.with_user(admin).action_ekonsultasi_relieve_konsultan()
+        self.assertFalse(konsultan._is_konsultan())
+        self.assertNotIn(konsultan, self.team_insp.user_ids)
+        self.assertNotEqual(ticket.user_id, konsultan, "his consultation went to a colleague")
+        self.assertIn(ticket.user_id, self.team_insp.user_ids)
+        self.konsulti_other.with_user(admin).action_ekonsultasi_deactivate()
+        self.assertFalse(self.konsulti_other.active)
+        self.konsulti_other.with_user(admin).action_ekonsultasi_activate()
+        self.assertTrue(self.konsulti_other.active)
+
+    def test_administrator_has_no_rights_over_groups(self):
+        """Low (issue 9). Failed before the fix: the E-Konsultasi
+        administrator had Access Rights (base.group_erp_manager): he could
+        give himself Settings and then read the SIMPEG bind password."""
+        admin = self.administrator
+        self.assertFalse(admin.has_group("base.group_erp_manager"))
+        with self.assertRaises(AccessError):
+            admin.with_user(admin).write({"groups_id": [(4, self.env.ref("base.group_system").id)]})
+        with self.assertRaises(AccessError):
+            self.env["res.users"].with_user(admin).create({"name": "Baru", "login": "baru"})
+        system = self.env.ref("base.user_admin")
+        for action in (
+            "action_ekonsultasi_appoint_konsultan",
+            "action_ekonsultasi_relieve_konsultan",
+            "action_ekonsultasi_deactivate",
+            "action_ekonsultasi_reset_access",
+        ):
+            for target in (system, admin):
+                with (
+                    self.subTest(action=action, target=target.login),
+                    self.assertRaises(AccessError),
+                ):
+                    getattr(target.with_user(admin), action)()
+        self.assertTrue(system.active)
+        for user in (self.konsultan_1, self.inspektur, self.konsulti):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.konsulti_other.with_user(user).action_ekonsultasi_deactivate()
+        # Pasal 8 ayat (2) holds through the action
+        with self.assertRaisesRegex(ValidationError, "Pasal 8"):
+            self.konsulti.with_user(admin).action_ekonsultasi_appoint_konsultan()
 
 
 @tagged("post_install", "-at_install", "ekonsultasi")
