@@ -27,6 +27,27 @@ KONSULTI_GROUP = "ekonsultasi_addon.group_ekonsultasi_konsulti"
 QUESTION_FIELDS = frozenset(
     {"name", "description", "partner_id", "partner_name", "partner_email", "company_id", "number"}
 )
+# facts the flow records (rounds, answer, limit, escalation): never written by hand
+FLOW_FIELDS = frozenset(
+    {
+        "current_round_id",
+        "round_number",
+        "round_start_date",
+        "answer_date",
+        "answer_work_days",
+        "resubmission_count",
+        "sla_line_id",
+        "answer_deadline",
+        "sla_state",
+        "escalation_level",
+        "konsulti_origin",
+        "origin_perangkat_daerah_id",
+        "origin_desa_id",
+        "closed_date",
+        "assigned_date",
+        "last_stage_update",
+    }
+)
 
 
 def _zone_label(tz, when):
@@ -485,6 +506,18 @@ class HelpdeskTicket(models.Model):
                     ),
                 )
             )
+        recorded = FLOW_FIELDS.intersection(vals)
+        if recorded:
+            raise AccessError(
+                _(
+                    "These facts are recorded by the consultation flow and cannot be "
+                    "changed by hand: %(fields)s.",
+                    fields=", ".join(
+                        self._fields[name].get_description(self.env)["string"]
+                        for name in sorted(recorded)
+                    ),
+                )
+            )
         manager = user.has_group("helpdesk_mgmt.group_helpdesk_manager")
         if "active" in vals and not manager:
             raise AccessError(_("Only an administrator may archive a consultation."))
@@ -566,16 +599,18 @@ class HelpdeskTicket(models.Model):
         email_from = kwargs.get("email_from")
         if author_id and author_id != user.partner_id.id:
             raise AccessError(self.env._("You can only post in your own name."))
-        if (
-            not author_id
-            and email_from
-            and email_from
-            not in (
-                user.partner_id.email,
-                user.partner_id.email_formatted,
-            )
-        ):
+        own_addresses = (user.partner_id.email, user.partner_id.email_formatted)
+        if not author_id and email_from and email_from not in own_addresses:
             raise AccessError(self.env._("You can only post in your own name."))
+        # a konsulti notifies the followers of his consultation, nobody else
+        # (mail's route filters them; call_kw does not)
+        if user.share and kwargs.get("partner_ids"):
+            # sudo: the followers of his own consultation
+            followers = self.sudo().message_partner_ids
+            if set(kwargs["partner_ids"]) - set(followers.ids):
+                raise AccessError(
+                    self.env._("You can only address the followers of your consultation.")
+                )
 
     # ------------------------------------------------------------------
     # Flow

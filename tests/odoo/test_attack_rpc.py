@@ -245,6 +245,34 @@ class TestNobodyActsInAnothersName(AttackCase):
         message = ticket.message_post(body="Jawaban", message_type="comment")
         self.assertEqual(message.author_id, self.konsultan_1.partner_id)
 
+    def test_konsulti_addresses_only_the_followers(self):
+        """Failed before the fix: over ``call_kw`` (mail's route filters it) a
+        konsulti's ``message_post(partner_ids=...)`` sent his consultation to
+        any partner."""
+        outsider = self.konsulti_other.partner_id
+        with self.assertRaises(AccessError):
+            self.t_own.with_user(self.konsulti).message_post(
+                body="Lihat ini", message_type="comment", partner_ids=outsider.ids
+            )
+
+    def test_recorded_facts_cannot_be_changed_by_hand(self):
+        """Failed before the fix: a konsultan reset the escalation of his
+        consultation and moved the limit of its SLA line over RPC."""
+        ticket = self.t_own.with_user(self.konsultan_1)
+        for vals in (
+            {"escalation_level": "0"},
+            {"resubmission_count": 0},
+            {"konsulti_origin": "desa"},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                ticket.write(vals)
+        with self.assertRaises(AccessError):
+            self.t_own.ticket_sla_ids.with_user(self.konsultan_1).write({"deadline": False})
+        with self.assertRaises(AccessError):
+            self.env["helpdesk.ticket.sla"].with_user(self.konsultan_1).create(
+                {"ticket_id": self.t_own.id, "sla_id": self.t_own.ticket_sla_ids.sla_id[:1].id}
+            )
+
     def test_answers_and_question_cannot_be_rewritten(self):
         """Failed before the fix: the author could edit or delete his sent
         answer (mail's ``_message_update_content``, ``mail.message`` unlink)."""
