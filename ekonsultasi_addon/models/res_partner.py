@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..lib import nip as nip_lib
 
@@ -114,6 +114,21 @@ class ResPartner(models.Model):
                 if values.get("id") in hidden:
                     values.update(dict.fromkeys(masked, False))
         return result
+
+    def export_data(self, fields_to_export):
+        wanted = {path.split("/")[0] for path in fields_to_export}
+        if (
+            not self.env.su
+            and KONSULTI_CONTACT_FIELDS.intersection(wanted)
+            and self._ekonsultasi_hidden_contacts()
+        ):
+            raise AccessError(
+                self.env._(
+                    "The e-mail and phone of konsulti are personal data: you may only "
+                    "export those of konsulti whose consultations you may read."
+                )
+            )
+        return super().export_data(fields_to_export)
 
     def _ekonsultasi_hidden_contacts(self):
         """Ids of the konsulti among ``self`` whose contact data (e-mail,

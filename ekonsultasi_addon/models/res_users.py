@@ -2,6 +2,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .res_partner import KONSULTI_CONTACT_FIELDS
+
 KONSULTAN_GROUP = "ekonsultasi_addon.group_ekonsultasi_konsultan"
 KONSULTI_GROUP = "ekonsultasi_addon.group_ekonsultasi_konsulti"
 ADMIN_GROUP = "ekonsultasi_addon.group_ekonsultasi_admin"
@@ -37,6 +39,22 @@ class ResUsers(models.Model):
         string="E-Konsultasi role",
         compute="_compute_ekonsultasi_role",
     )
+
+    def _read_format(self, fnames, load="_classic_read"):
+        # an account shows its person's contact data as the person does
+        # (res.partner._ekonsultasi_hidden_contacts)
+        result = super()._read_format(fnames, load=load)
+        masked = KONSULTI_CONTACT_FIELDS.intersection(fnames)
+        if self.env.su or not masked:
+            return result
+        # sudo: only to map the accounts to their persons
+        partner_of = {user.id: user.partner_id.id for user in self.sudo()}
+        partners = self.env["res.partner"].browse(set(partner_of.values()))
+        hidden = partners._ekonsultasi_hidden_contacts()
+        for values in result:
+            if partner_of.get(values.get("id")) in hidden:
+                values.update(dict.fromkeys(masked, False))
+        return result
 
     @api.depends("groups_id")
     def _compute_ekonsultasi_role(self):

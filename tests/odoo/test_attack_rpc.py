@@ -140,8 +140,10 @@ class TestConsultationRevealsNothing(AttackCase):
             self.t_own.round_ids.with_user(self.konsultan_bkad).read(["reason"])
 
     def test_sla_report_and_analysis(self):
-        """Failed before the fix: ``helpdesk.sla.report`` had no rule at all
-        (an administrator of one kabupaten read every other's lines)."""
+        """Within one kabupaten the administrator's SLA report and the
+        Inspektur's analysis keep every row (a guard: the leak across
+        kabupaten, which failed before the fix, is proven in
+        test_attack_multicompany.py)."""
         self.env.flush_all()
         Report = self.env["helpdesk.sla.report"]
         everything = Report.sudo().search([])
@@ -246,12 +248,12 @@ class TestNobodyActsInAnothersName(AttackCase):
         self.assertEqual(message.author_id, self.konsultan_1.partner_id)
 
     def test_konsulti_addresses_only_the_followers(self):
-        """Failed before the fix: over ``call_kw`` (mail's route filters it) a
-        konsulti's ``message_post(partner_ids=...)`` sent his consultation to
-        any partner."""
+        """Failed before the fix: a konsulti's ``message_post`` in sudo, as
+        routes run it (mail's own route filters the recipients, others may
+        not), sent his consultation to any partner."""
         outsider = self.konsulti_other.partner_id
-        with self.assertRaises(AccessError):
-            self.t_own.with_user(self.konsulti).message_post(
+        with self.assertRaisesRegex(AccessError, "followers"):
+            self.t_own.with_user(self.konsulti).sudo().message_post(
                 body="Lihat ini", message_type="comment", partner_ids=outsider.ids
             )
 
@@ -478,6 +480,18 @@ class TestPersonalData(AttackCase):
                 expected = "siti.rahmah@sijunjung.go.id" if visible else False
                 self.assertEqual(rows[0]["email"], expected)
                 self.assertEqual(bool(rows[0]["phone"]), visible)
+        # nor through the account, nor by an export
+        rows = self.konsulti.with_user(self.konsultan_bkad).read(["email", "phone"])
+        self.assertEqual((rows[0]["email"], rows[0]["phone"]), (False, False))
+        with self.assertRaises(AccessError):
+            partner.with_user(self.konsultan_bkad).export_data(["name", "email"])
+        # (a pemda may give its konsultan the export right)
+        export = self.env.ref("base.group_allow_export")
+        (self.konsultan_1 | self.konsultan_bkad).groups_id = [(4, export.id)]
+        with self.assertRaises(AccessError):
+            partner.with_user(self.konsultan_bkad).export_data(["name", "email"])
+        exported = partner.with_user(self.konsultan_1).export_data(["name", "email"])
+        self.assertEqual(exported["datas"][0][1], "siti.rahmah@sijunjung.go.id")
         # the server keeps using it (notifications)
         self.assertEqual(partner.with_user(self.konsultan_bkad).email, partner.email)
 
