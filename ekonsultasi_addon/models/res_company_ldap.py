@@ -231,16 +231,23 @@ class ResCompanyLdap(models.Model):
             return super()._authenticate(conf, login, password)
         # sudo: a login: nobody is authenticated yet
         server = self.sudo().browse(conf["id"])
+        mapping = server._simpeg_mapping()
         try:
             found = simpeg_ldap.authenticate(
-                server._simpeg_config(conf),
-                login,
-                password,
-                attrs=server._simpeg_mapping().attributes(),
+                server._simpeg_config(conf), login, password, attrs=mapping.attributes()
             )
         except (simpeg_ldap.DirectoryError, ValueError) as exc:
             _logger.error(
                 "SIMPEG directory %s: login of %r refused: %s", conf["ldap_server"], login, exc
+            )
+            return False
+        if found and not simpeg_mapping.is_active(found, mapping):
+            # the rule of the synchronisation, which skips and archives them
+            _logger.warning(
+                "SIMPEG login of %r refused: inactive in the directory (kedudukan hukum "
+                "not active), entry %s",
+                login,
+                found[0],
             )
             return False
         return found or False
