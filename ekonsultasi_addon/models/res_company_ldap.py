@@ -25,6 +25,7 @@ from odoo.exceptions import AccessDenied, UserError, ValidationError
 from odoo.tools.misc import str2bool
 
 from ..lib import simpeg_ldap, simpeg_mapping, simpeg_sync
+from ..lib.login import normalize_login
 from .ekonsultasi_simpeg_mapping_line import default_mapping_lines
 
 _logger = logging.getLogger(__name__)
@@ -280,7 +281,7 @@ class ResCompanyLdap(models.Model):
         if not conf.get("simpeg_enabled"):
             return super()._get_or_create_user(conf, login, ldap_entry)
         self.env.cr.execute(
-            "SELECT id, active FROM res_users WHERE lower(login)=%s", (login.lower().strip(),)
+            "SELECT id, active FROM res_users WHERE lower(login)=%s", (normalize_login(login),)
         )
         row = self.env.cr.fetchone()
         if row:

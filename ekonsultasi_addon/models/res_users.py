@@ -1,6 +1,19 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+import collections
+import datetime
+import logging
+
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import AccessDenied, ValidationError
+from odoo.http import request
+
+from ..lib.login import normalize_login
+
+_logger = logging.getLogger(__name__)
+
+# failed logins by (kind, key), on the registry as Odoo keeps its own by address
+FAILURES_ATTR = "_ekonsultasi_login_failures"
+MAX_TRACKED_FAILURES = 100_000  # the oldest are forgotten beyond this
 
 
 class ResUsers(models.Model):
@@ -57,3 +70,104 @@ class ResUsersSimpeg(models.Model):
     )
     simpeg_dn = fields.Char(string="Directory entry (DN)", readonly=True, copy=False)
     simpeg_fingerprint = fields.Char(readonly=True, copy=False)
+
+
+class ResUsersLoginDoor(models.Model):
+    """The login door (issue 9).
+
+    * One spelling per login (``lib.login.normalize_login``) from the entry
+      of authentication on: the account lookup and auth_ldap's directory
+      attempt both use it.
+    * The login cooldown counts failures per normalised login, and per
+      address over HTTP, around *all* of the login (auth_ldap tries the
+      directory after Odoo's own cooldown refused, outside it), with Odoo's
+      settings ``base.login_cooldown_after`` / ``base.login_cooldown_duration``.
+    """
+
+    _inherit = "res.users"
+
+    # -- login ------------------------------------------------------------
+    @classmethod
+    def _login(cls, db, credential, user_agent_env):
+        login = credential.get("login")
+        if not isinstance(login, str):
+            return super()._login(db, credential, user_agent_env=user_agent_env)
+        key = normalize_login(login)
+        credential = dict(credential, login=key)
+        sources = [("login", key)]
+        address = request.httprequest.remote_addr if request else None
+        if address:
+            sources.append(("address", address))
+        with cls.pool.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, cls._ekonsultasi_request_context())
+            env[cls._name]._ekonsultasi_check_cooldown(sources, key)
+        try:
+            auth_info = super()._login(db, credential, user_agent_env=user_agent_env)
+        except AccessDenied:
+            cls._ekonsultasi_count_failure(sources)
+            raise
+        cls._ekonsultasi_forget_failures(sources, address)
+        return auth_info
+
+    @classmethod
+    def _ekonsultasi_request_context(cls):
+        """The visitor's language, for the messages of a refused login."""
+        env = getattr(request, "env", None) if request else None
+        lang = env.lang if env is not None else None
+        return {"lang": lang} if lang else {}
+
+    def _ekonsultasi_check_cooldown(self, sources, login):
+        """AccessDenied when the login or the address is on cooldown (no
+        attempt is made then, none is counted: as Odoo's own cooldown)."""
+        failures = getattr(self.env.registry, FAILURES_ATTR, None) or {}
+        for source in sources:
+            count, previous = failures.get(source, (0, datetime.datetime.min))
+            if self._on_login_cooldown(count, previous):
+                _logger.warning(
+                    "Login attempt of %r refused without trying it: %d failures for the "
+                    "%s %r since the last success, the last at %s (base.login_cooldown_*)",
+                    login,
+                    count,
+                    source[0],
+                    source[1],
+                    previous,
+                )
+                raise AccessDenied(
+                    self.env._("Too many login failures, please wait a bit before trying again.")
+                )
+
+    @classmethod
+    def _ekonsultasi_count_failure(cls, sources):
+        failures = getattr(cls.pool, FAILURES_ATTR, None)
+        if failures is None:
+            failures = collections.OrderedDict()
+            setattr(cls.pool, FAILURES_ATTR, failures)
+        now = datetime.datetime.now()
+        for source in sources:
+            count, _previous = failures.pop(source, (0, None))
+            failures[source] = (count + 1, now)
+        while len(failures) > MAX_TRACKED_FAILURES:
+            failures.popitem(last=False)
+
+    @classmethod
+    def _ekonsultasi_forget_failures(cls, sources, address):
+        failures = getattr(cls.pool, FAILURES_ATTR, None)
+        for source in sources:
+            if failures is not None:
+                failures.pop(source, None)
+        # a directory login that created its account succeeded after Odoo's own
+        # attempt failed and was counted against the address: forget it, as
+        # Odoo does after a success
+        odoo_failures = getattr(cls.pool, "_login_failures", None)
+        if address and odoo_failures is not None:
+            odoo_failures.pop(address, None)
+
+    @api.model
+    def _get_login_domain(self, login):
+        # every spelling of a login finds its account (auth_ldap compares
+        # lower(login) too); ids, not =ilike, so that "%" and "_" stay letters
+        self.flush_model(["login"])
+        self.env.cr.execute(
+            "SELECT id FROM res_users WHERE lower(login) = %s", (normalize_login(login),)
+        )
+        return [("id", "in", [row[0] for row in self.env.cr.fetchall()])]
