@@ -4,7 +4,7 @@ import datetime
 import logging
 
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import AccessDenied, ValidationError
+from odoo.exceptions import AccessDenied, UserError, ValidationError
 from odoo.http import request
 
 from ..lib.login import normalize_login
@@ -82,6 +82,7 @@ class ResUsersLoginDoor(models.Model):
       address over HTTP, around *all* of the login (auth_ldap tries the
       directory after Odoo's own cooldown refused, outside it), with Odoo's
       settings ``base.login_cooldown_after`` / ``base.login_cooldown_duration``.
+    * A directory account gets no password reset: its password is SIMPEG's.
     """
 
     _inherit = "res.users"
@@ -171,3 +172,16 @@ class ResUsersLoginDoor(models.Model):
             "SELECT id FROM res_users WHERE lower(login) = %s", (normalize_login(login),)
         )
         return [("id", "in", [row[0] for row in self.env.cr.fetchall()])]
+
+    # -- password reset ---------------------------------------------------------------
+    def _action_reset_password(self, signup_type="reset"):
+        directory = self.filtered("simpeg_ldap_id")
+        if directory:
+            raise UserError(
+                self.env._(
+                    "The password of %(logins)s is the one of the SIMPEG directory: "
+                    "it is changed in SIMPEG, not here.",
+                    logins=", ".join(directory.mapped("login")),
+                )
+            )
+        return super()._action_reset_password(signup_type=signup_type)
