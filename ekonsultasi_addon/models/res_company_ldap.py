@@ -27,6 +27,7 @@ from odoo.tools.misc import str2bool
 from ..lib import simpeg_ldap, simpeg_mapping, simpeg_sync
 from ..lib.login import normalize_login
 from .ekonsultasi_simpeg_mapping_line import default_mapping_lines
+from .res_users import DIRECTORY_USER_KEY
 
 _logger = logging.getLogger(__name__)
 
@@ -197,6 +198,13 @@ class ResCompanyLdap(models.Model):
         }
         for conf in confs:
             conf.update({k: v for k, v in extra.get(conf["id"], {}).items() if k != "id"})
+        user_id = self.env.context.get(DIRECTORY_USER_KEY)
+        if user_id:
+            # auth_ldap is about to try this account's password in the
+            # directories: only those it may log in through (README)
+            # sudo: the account's groups and directory decide, before anyone is logged in
+            user = self.env["res.users"].sudo().browse(user_id)
+            confs = [c for c in confs if not user._ekonsultasi_directory_refusal(c["id"])]
         return confs
 
     def _connect(self, conf):
@@ -278,25 +286,38 @@ class ResCompanyLdap(models.Model):
         return server._simpeg_user_values(profile, dn, simpeg_sync.fingerprint(profile), codes)
 
     def _get_or_create_user(self, conf, login, ldap_entry):
-        if not conf.get("simpeg_enabled"):
-            return super()._get_or_create_user(conf, login, ldap_entry)
+        # auth_ldap comes here when no account has exactly the typed login, and
+        # finds one by lower(login): that account must be one the directory
+        # may open (README), whatever the spelling
         self.env.cr.execute(
             "SELECT id, active FROM res_users WHERE lower(login)=%s", (normalize_login(login),)
         )
         row = self.env.cr.fetchone()
-        if row:
-            if row[1]:
-                return row[0]
-        elif conf["create_user"]:
-            values = self._map_ldap_attributes(conf, login, ldap_entry)
-            # never a copy of the template user: a konsulti is a portal user
-            # sudo: the first login of a konsulti: nobody is authenticated yet
-            user = self.sudo().browse(conf["id"])._simpeg_create_users([values])
-            _logger.info("SIMPEG: portal account %s created at first login", login)
-            return user.id
-        raise AccessDenied(
-            self.env._("No local user found for LDAP login and not configured to create one")
-        )
+        if row and row[1]:
+            # sudo: the account's groups and directory decide, before anyone is logged in
+            user = self.env["res.users"].sudo().browse(row[0])
+            reason = user._ekonsultasi_directory_refusal(conf["id"])
+            if reason:
+                _logger.warning(
+                    "Directory login of %r refused by directory %s: %s",
+                    login,
+                    conf["ldap_server"],
+                    reason,
+                )
+                raise AccessDenied()
+            return row[0]
+        if row or not conf["create_user"]:  # an archived account stays archived
+            raise AccessDenied(
+                self.env._("No local user found for LDAP login and not configured to create one")
+            )
+        if not conf.get("simpeg_enabled"):
+            return super()._get_or_create_user(conf, login, ldap_entry)
+        values = self._map_ldap_attributes(conf, login, ldap_entry)
+        # never a copy of the template user: a konsulti is a portal user
+        # sudo: the first login of a konsulti: nobody is authenticated yet
+        user = self.sudo().browse(conf["id"])._simpeg_create_users([values])
+        _logger.info("SIMPEG: portal account %s created at first login", login)
+        return user.id
 
     # ------------------------------------------------------------------
     # SIMPEG helpers (also used by the synchronisation)

@@ -11,9 +11,17 @@ from ..lib.login import normalize_login
 
 _logger = logging.getLogger(__name__)
 
+# accounts a directory password never opens: they log in with their local password
+PRIVILEGED_GROUPS = (
+    "base.group_system",
+    "base.group_erp_manager",
+    "ekonsultasi_addon.group_ekonsultasi_admin",
+)
 # failed logins by (kind, key), on the registry as Odoo keeps its own by address
 FAILURES_ATTR = "_ekonsultasi_login_failures"
 MAX_TRACKED_FAILURES = 100_000  # the oldest are forgotten beyond this
+# context key: the account whose password auth_ldap is about to try in the directories
+DIRECTORY_USER_KEY = "ekonsultasi_directory_user_id"
 
 
 class ResUsers(models.Model):
@@ -82,6 +90,9 @@ class ResUsersLoginDoor(models.Model):
       address over HTTP, around *all* of the login (auth_ldap tries the
       directory after Odoo's own cooldown refused, outside it), with Odoo's
       settings ``base.login_cooldown_after`` / ``base.login_cooldown_duration``.
+    * A directory password opens only an account of that directory, or a
+      local portal account; never an administrator's account nor a local
+      internal one (auth_ldap tries every directory for every account).
     * A directory account gets no password reset: its password is SIMPEG's.
     """
 
@@ -172,6 +183,55 @@ class ResUsersLoginDoor(models.Model):
             "SELECT id FROM res_users WHERE lower(login) = %s", (normalize_login(login),)
         )
         return [("id", "in", [row[0] for row in self.env.cr.fetchall()])]
+
+    # -- which directories may open an account ---------------------------------
+    def _ekonsultasi_directory_refusal(self, ldap_id):
+        """Why the password of directory ``ldap_id`` may not open this
+        account ("" when it may): the rule of README, *SIMPEG accounts over
+        LDAP*."""
+        self.ensure_one()
+        if any(self.has_group(group) for group in PRIVILEGED_GROUPS):
+            return "an administrator's account logs in with its local password only"
+        if self.simpeg_ldap_id:
+            if self.simpeg_ldap_id.id != ldap_id:
+                return "the account comes from another directory"
+            return ""
+        if not self.share:
+            return "a local internal account logs in with its local password only"
+        return ""
+
+    def _check_credentials(self, credential, env):
+        # auth_ldap tries every directory when the local password fails: it
+        # sees only the directories this account may log in through
+        user = self.env.user
+        try:
+            return super(
+                ResUsersLoginDoor, self.with_context(**{DIRECTORY_USER_KEY: user.id})
+            )._check_credentials(credential, env)
+        except AccessDenied:
+            if credential.get("type") == "password" and credential.get("password"):
+                user._ekonsultasi_log_directories_not_tried()
+            raise
+
+    def _ekonsultasi_log_directories_not_tried(self):
+        # sudo: the directories are read to log which ones were left out, by id only
+        for server in self.env["res.company.ldap"].sudo().search([]):
+            reason = self.sudo()._ekonsultasi_directory_refusal(server.id)
+            if reason:
+                _logger.info(
+                    "Login of %r: the password was not tried in directory %s: %s",
+                    self.login,
+                    server.ldap_server,
+                    reason,
+                )
+
+    @api.model
+    def change_password(self, old_passwd, new_passwd):
+        # auth_ldap changes the directory password of an entry with the same
+        # login: only in a directory the account may log in through
+        return super(
+            ResUsersLoginDoor, self.with_context(**{DIRECTORY_USER_KEY: self.env.uid})
+        ).change_password(old_passwd, new_passwd)
 
     # -- password reset ---------------------------------------------------------------
     def _action_reset_password(self, signup_type="reset"):
