@@ -13,6 +13,12 @@ server marked *SIMPEG directory* this model
   could be internal),
 * gives the administrator an editable attribute mapping and the settings of
   the synchronisation (``ekonsultasi.simpeg.sync.run``).
+
+The login door (issue 9, README): an entry inactive in the directory is
+refused (the sync's ``is_active``); a directory password opens only the
+accounts the directory may open (``res.users._ekonsultasi_directory_refusal``);
+a directory that fails or an account that cannot be created makes a refused
+login, never an error page.
 """
 
 import datetime
@@ -236,8 +242,18 @@ class ResCompanyLdap(models.Model):
         return connection
 
     def _authenticate(self, conf, login, password):
-        if not conf.get("simpeg_enabled"):
-            return super()._authenticate(conf, login, password)
+        """The entry of ``login`` when ``password`` is right, else False;
+        never an exception: a directory that is down or answers wrong makes
+        a refused login, not an error page."""
+        try:
+            if not conf.get("simpeg_enabled"):
+                return super()._authenticate(conf, login, password)
+            return self._simpeg_authenticate(conf, login, password)
+        except Exception:  # whatever the directory did, the login is refused
+            _logger.exception("Directory %s: login of %r refused", conf.get("ldap_server"), login)
+            return False
+
+    def _simpeg_authenticate(self, conf, login, password):
         # sudo: a login: nobody is authenticated yet
         server = self.sudo().browse(conf["id"])
         mapping = server._simpeg_mapping()
@@ -310,12 +326,33 @@ class ResCompanyLdap(models.Model):
             raise AccessDenied(
                 self.env._("No local user found for LDAP login and not configured to create one")
             )
-        if not conf.get("simpeg_enabled"):
-            return super()._get_or_create_user(conf, login, ldap_entry)
+        try:
+            with self.env.cr.savepoint():
+                if not conf.get("simpeg_enabled"):
+                    return super()._get_or_create_user(conf, login, ldap_entry)
+                return self._simpeg_create_first_login_user(conf, login, ldap_entry)
+        except AccessDenied:
+            raise
+        except Exception:  # an account that cannot be made is a refused login
+            _logger.exception(
+                "Directory login of %r refused: the account could not be created", login
+            )
+            raise AccessDenied() from None
+
+    def _simpeg_create_first_login_user(self, conf, login, ldap_entry):
         values = self._map_ldap_attributes(conf, login, ldap_entry)
-        # never a copy of the template user: a konsulti is a portal user
         # sudo: the first login of a konsulti: nobody is authenticated yet
-        user = self.sudo().browse(conf["id"])._simpeg_create_users([values])
+        server = self.sudo().browse(conf["id"])
+        if values.get("nip") and server._simpeg_nip_taken(values["nip"]):
+            # the same check as the synchronisation's
+            _logger.warning(
+                "SIMPEG login of %r refused: the NIP %s is already recorded on another contact",
+                login,
+                values["nip"],
+            )
+            raise AccessDenied()
+        # never a copy of the template user: a konsulti is a portal user
+        user = server._simpeg_create_users([values])
         _logger.info("SIMPEG: portal account %s created at first login", login)
         return user.id
 
@@ -374,6 +411,12 @@ class ResCompanyLdap(models.Model):
             )
             result.append({rec["code"]: rec["id"] for rec in records})
         return tuple(result)
+
+    def _simpeg_nip_taken(self, nip):
+        """True when a contact already has ``nip`` (NIPs are unique)."""
+        self.env["res.partner"].flush_model(["nip"])
+        self.env.cr.execute("SELECT 1 FROM res_partner WHERE nip = %s LIMIT 1", (nip,))
+        return bool(self.env.cr.fetchone())
 
     def _simpeg_profile_values(self, profile, codes, keys=None):
         """res.users values of the profile keys ``keys`` (default: all)."""
