@@ -554,7 +554,7 @@ class HelpdeskTicket(models.Model):
     @api.model
     def _ekonsultasi_clear_access_tokens(self):
         """Links made before consultations stopped being shared by link open
-        nothing any more (run at every install and update)."""
+        nothing any more (migration 18.0.1.1.0)."""
         self.flush_model(["access_token"])
         self.env.cr.execute(
             "UPDATE helpdesk_ticket SET access_token = NULL WHERE access_token IS NOT NULL"

@@ -13,6 +13,12 @@ server marked *SIMPEG directory* this model
   could be internal),
 * gives the administrator an editable attribute mapping and the settings of
   the synchronisation (``ekonsultasi.simpeg.sync.run``).
+
+The login door (issue 9, README): an entry inactive in the directory is
+refused (the sync's ``is_active``); a directory password opens only the
+accounts the directory may open (``res.users._ekonsultasi_directory_refusal``);
+a directory that fails or an account that cannot be created makes a refused
+login, never an error page.
 """
 
 import datetime
@@ -25,7 +31,9 @@ from odoo.exceptions import AccessDenied, UserError, ValidationError
 from odoo.tools.misc import str2bool
 
 from ..lib import simpeg_ldap, simpeg_mapping, simpeg_sync
+from ..lib.login import normalize_login
 from .ekonsultasi_simpeg_mapping_line import default_mapping_lines
+from .res_users import DIRECTORY_USER_KEY
 
 _logger = logging.getLogger(__name__)
 
@@ -196,6 +204,13 @@ class ResCompanyLdap(models.Model):
         }
         for conf in confs:
             conf.update({k: v for k, v in extra.get(conf["id"], {}).items() if k != "id"})
+        user_id = self.env.context.get(DIRECTORY_USER_KEY)
+        if user_id:
+            # auth_ldap is about to try this account's password in the
+            # directories: only those it may log in through (README)
+            # sudo: the account's groups and directory decide, before anyone is logged in
+            user = self.env["res.users"].sudo().browse(user_id)
+            confs = [c for c in confs if not user._ekonsultasi_directory_refusal(c["id"])]
         return confs
 
     def _connect(self, conf):
@@ -227,20 +242,37 @@ class ResCompanyLdap(models.Model):
         return connection
 
     def _authenticate(self, conf, login, password):
-        if not conf.get("simpeg_enabled"):
-            return super()._authenticate(conf, login, password)
+        """The entry of ``login`` when ``password`` is right, else False;
+        never an exception: a directory that is down or answers wrong makes
+        a refused login, not an error page."""
+        try:
+            if not conf.get("simpeg_enabled"):
+                return super()._authenticate(conf, login, password)
+            return self._simpeg_authenticate(conf, login, password)
+        except Exception:  # whatever the directory did, the login is refused
+            _logger.exception("Directory %s: login of %r refused", conf.get("ldap_server"), login)
+            return False
+
+    def _simpeg_authenticate(self, conf, login, password):
         # sudo: a login: nobody is authenticated yet
         server = self.sudo().browse(conf["id"])
+        mapping = server._simpeg_mapping()
         try:
             found = simpeg_ldap.authenticate(
-                server._simpeg_config(conf),
-                login,
-                password,
-                attrs=server._simpeg_mapping().attributes(),
+                server._simpeg_config(conf), login, password, attrs=mapping.attributes()
             )
         except (simpeg_ldap.DirectoryError, ValueError) as exc:
             _logger.error(
                 "SIMPEG directory %s: login of %r refused: %s", conf["ldap_server"], login, exc
+            )
+            return False
+        if found and not simpeg_mapping.is_active(found, mapping):
+            # the rule of the synchronisation, which skips and archives them
+            _logger.warning(
+                "SIMPEG login of %r refused: inactive in the directory (kedudukan hukum "
+                "not active), entry %s",
+                login,
+                found[0],
             )
             return False
         return found or False
@@ -270,25 +302,59 @@ class ResCompanyLdap(models.Model):
         return server._simpeg_user_values(profile, dn, simpeg_sync.fingerprint(profile), codes)
 
     def _get_or_create_user(self, conf, login, ldap_entry):
-        if not conf.get("simpeg_enabled"):
-            return super()._get_or_create_user(conf, login, ldap_entry)
+        # auth_ldap comes here when no account has exactly the typed login, and
+        # finds one by lower(login): that account must be one the directory
+        # may open (README), whatever the spelling
         self.env.cr.execute(
-            "SELECT id, active FROM res_users WHERE lower(login)=%s", (login.lower().strip(),)
+            "SELECT id, active FROM res_users WHERE lower(login)=%s", (normalize_login(login),)
         )
         row = self.env.cr.fetchone()
-        if row:
-            if row[1]:
-                return row[0]
-        elif conf["create_user"]:
-            values = self._map_ldap_attributes(conf, login, ldap_entry)
-            # never a copy of the template user: a konsulti is a portal user
-            # sudo: the first login of a konsulti: nobody is authenticated yet
-            user = self.sudo().browse(conf["id"])._simpeg_create_users([values])
-            _logger.info("SIMPEG: portal account %s created at first login", login)
-            return user.id
-        raise AccessDenied(
-            self.env._("No local user found for LDAP login and not configured to create one")
-        )
+        if row and row[1]:
+            # sudo: the account's groups and directory decide, before anyone is logged in
+            user = self.env["res.users"].sudo().browse(row[0])
+            reason = user._ekonsultasi_directory_refusal(conf["id"])
+            if reason:
+                _logger.warning(
+                    "Directory login of %r refused by directory %s: %s",
+                    login,
+                    conf["ldap_server"],
+                    reason,
+                )
+                raise AccessDenied()
+            return row[0]
+        if row or not conf["create_user"]:  # an archived account stays archived
+            raise AccessDenied(
+                self.env._("No local user found for LDAP login and not configured to create one")
+            )
+        try:
+            with self.env.cr.savepoint():
+                if not conf.get("simpeg_enabled"):
+                    return super()._get_or_create_user(conf, login, ldap_entry)
+                return self._simpeg_create_first_login_user(conf, login, ldap_entry)
+        except AccessDenied:
+            raise
+        except Exception:  # an account that cannot be made is a refused login
+            _logger.exception(
+                "Directory login of %r refused: the account could not be created", login
+            )
+            raise AccessDenied() from None
+
+    def _simpeg_create_first_login_user(self, conf, login, ldap_entry):
+        values = self._map_ldap_attributes(conf, login, ldap_entry)
+        # sudo: the first login of a konsulti: nobody is authenticated yet
+        server = self.sudo().browse(conf["id"])
+        if values.get("nip") and server._simpeg_nip_taken(values["nip"]):
+            # the same check as the synchronisation's
+            _logger.warning(
+                "SIMPEG login of %r refused: the NIP %s is already recorded on another contact",
+                login,
+                values["nip"],
+            )
+            raise AccessDenied()
+        # never a copy of the template user: a konsulti is a portal user
+        user = server._simpeg_create_users([values])
+        _logger.info("SIMPEG: portal account %s created at first login", login)
+        return user.id
 
     # ------------------------------------------------------------------
     # SIMPEG helpers (also used by the synchronisation)
@@ -345,6 +411,12 @@ class ResCompanyLdap(models.Model):
             )
             result.append({rec["code"]: rec["id"] for rec in records})
         return tuple(result)
+
+    def _simpeg_nip_taken(self, nip):
+        """True when a contact already has ``nip`` (NIPs are unique)."""
+        self.env["res.partner"].flush_model(["nip"])
+        self.env.cr.execute("SELECT 1 FROM res_partner WHERE nip = %s LIMIT 1", (nip,))
+        return bool(self.env.cr.fetchone())
 
     def _simpeg_profile_values(self, profile, codes, keys=None):
         """res.users values of the profile keys ``keys`` (default: all)."""

@@ -1,9 +1,28 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+import collections
+import datetime
+import logging
 
+from odoo import SUPERUSER_ID, Command, api, fields, models
+from odoo.exceptions import AccessDenied, AccessError, UserError, ValidationError
+from odoo.http import request
+
+from ..lib.login import normalize_login
 from .res_partner import KONSULTI_CONTACT_FIELDS
 
+_logger = logging.getLogger(__name__)
+
+# accounts a directory password never opens: they log in with their local password
+PRIVILEGED_GROUPS = (
+    "base.group_system",
+    "base.group_erp_manager",
+    "ekonsultasi_addon.group_ekonsultasi_admin",
+)
+# failed logins by (kind, key), on the registry as Odoo keeps its own by address
+FAILURES_ATTR = "_ekonsultasi_login_failures"
+MAX_TRACKED_FAILURES = 100_000  # the oldest are forgotten beyond this
+# context key: the account whose password auth_ldap is about to try in the directories
+DIRECTORY_USER_KEY = "ekonsultasi_directory_user_id"
 KONSULTAN_GROUP = "ekonsultasi_addon.group_ekonsultasi_konsultan"
 KONSULTI_GROUP = "ekonsultasi_addon.group_ekonsultasi_konsulti"
 ADMIN_GROUP = "ekonsultasi_addon.group_ekonsultasi_admin"
@@ -14,7 +33,22 @@ class ResUsers(models.Model):
     directory are created, updated and archived by the synchronisation; the
     E-Konsultasi administrator (Diskominfo, Pasal 1 angka 12) appoints and
     relieves konsultan, activates and deactivates konsulti and resets their
-    access through the actions below, without rights over every group."""
+    access through the actions below, without rights over every group.
+
+    The login door (issue 9):
+
+    * One spelling per login (``lib.login.normalize_login``) from the entry
+      of authentication on: the account lookup and auth_ldap's directory
+      attempt both use it.
+    * The login cooldown counts failures per normalised login, and per
+      address over HTTP, around *all* of the login (auth_ldap tries the
+      directory after Odoo's own cooldown refused, outside it), with Odoo's
+      settings ``base.login_cooldown_after`` / ``base.login_cooldown_duration``.
+    * A directory password opens only an account of that directory, or a
+      local portal account; never an administrator's account nor a local
+      internal one (auth_ldap tries every directory for every account).
+    * A directory account gets no password reset: its password is SIMPEG's.
+    """
 
     _inherit = "res.users"
 
@@ -109,7 +143,8 @@ class ResUsers(models.Model):
     def _ekonsultasi_drop_access_rights(self):
         """E-Konsultasi administrators no longer manage every group (Access
         Rights): take that right back from those who got it through the
-        group before, unless they are system administrators."""
+        group before, unless they are system administrators (migration
+        18.0.1.1.0)."""
         admins = self.env.ref(ADMIN_GROUP).users
         erp_manager = self.env.ref("base.group_erp_manager")
         for user in admins.filtered(lambda u: not u.has_group("base.group_system")):
@@ -127,12 +162,7 @@ class ResUsers(models.Model):
             )
         # sudo: groups and companies of the accounts, to check them
         for user in self.sudo():
-            if (
-                user._is_superuser()
-                or user._is_admin()
-                or user.has_group(ADMIN_GROUP)
-                or user.has_group("base.group_system")
-            ):
+            if user._is_superuser() or any(user.has_group(g) for g in PRIVILEGED_GROUPS):
                 raise AccessError(
                     self.env._(
                         "%(name)s is an administrator account: it is managed in "
@@ -189,18 +219,161 @@ class ResUsers(models.Model):
         return True
 
     def action_ekonsultasi_reset_access(self):
-        """Send a local account the e-mail to choose a new password. The
-        password of a SIMPEG account is the directory's: it is reset there."""
+        """Send a local account the e-mail to choose a new password (the
+        password of a SIMPEG account is the directory's: refused by
+        ``_action_reset_password``)."""
         self._ekonsultasi_check_account_admin()
+        # sudo: as above, the checked accounts only
+        self.sudo().action_reset_password()
+        return True
+
+    # ------------------------------------------------------------------
+    # The login door (issue 9)
+    # ------------------------------------------------------------------
+    # -- login ------------------------------------------------------------
+    @classmethod
+    def _login(cls, db, credential, user_agent_env):
+        login = credential.get("login")
+        if not isinstance(login, str):
+            return super()._login(db, credential, user_agent_env=user_agent_env)
+        key = normalize_login(login)
+        credential = dict(credential, login=key)
+        sources = [("login", key)]
+        address = request.httprequest.remote_addr if request else None
+        if address:
+            sources.append(("address", address))
+        with cls.pool.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, cls._ekonsultasi_request_context())
+            env[cls._name]._ekonsultasi_check_cooldown(sources, key)
+        try:
+            auth_info = super()._login(db, credential, user_agent_env=user_agent_env)
+        except AccessDenied:
+            cls._ekonsultasi_count_failure(sources)
+            raise
+        cls._ekonsultasi_forget_failures(sources, address)
+        return auth_info
+
+    @classmethod
+    def _ekonsultasi_request_context(cls):
+        """The visitor's language, for the messages of a refused login."""
+        env = getattr(request, "env", None) if request else None
+        lang = env.lang if env is not None else None
+        return {"lang": lang} if lang else {}
+
+    def _ekonsultasi_check_cooldown(self, sources, login):
+        """AccessDenied when the login or the address is on cooldown (no
+        attempt is made then, none is counted: as Odoo's own cooldown)."""
+        failures = getattr(self.env.registry, FAILURES_ATTR, None) or {}
+        for source in sources:
+            count, previous = failures.get(source, (0, datetime.datetime.min))
+            if self._on_login_cooldown(count, previous):
+                _logger.warning(
+                    "Login attempt of %r refused without trying it: %d failures for the "
+                    "%s %r since the last success, the last at %s (base.login_cooldown_*)",
+                    login,
+                    count,
+                    source[0],
+                    source[1],
+                    previous,
+                )
+                raise AccessDenied(
+                    self.env._("Too many login failures, please wait a bit before trying again.")
+                )
+
+    @classmethod
+    def _ekonsultasi_count_failure(cls, sources):
+        failures = getattr(cls.pool, FAILURES_ATTR, None)
+        if failures is None:
+            failures = collections.OrderedDict()
+            setattr(cls.pool, FAILURES_ATTR, failures)
+        now = datetime.datetime.now()
+        for source in sources:
+            count, _previous = failures.pop(source, (0, None))
+            failures[source] = (count + 1, now)
+        while len(failures) > MAX_TRACKED_FAILURES:
+            failures.popitem(last=False)
+
+    @classmethod
+    def _ekonsultasi_forget_failures(cls, sources, address):
+        failures = getattr(cls.pool, FAILURES_ATTR, None)
+        for source in sources:
+            if failures is not None:
+                failures.pop(source, None)
+        # a directory login that created its account succeeded after Odoo's own
+        # attempt failed and was counted against the address: forget it, as
+        # Odoo does after a success
+        odoo_failures = getattr(cls.pool, "_login_failures", None)
+        if address and odoo_failures is not None:
+            odoo_failures.pop(address, None)
+
+    @api.model
+    def _get_login_domain(self, login):
+        # every spelling of a login finds its account (auth_ldap compares
+        # lower(login) too); ids, not =ilike, so that "%" and "_" stay letters
+        self.flush_model(["login"])
+        self.env.cr.execute(
+            "SELECT id FROM res_users WHERE lower(login) = %s", (normalize_login(login),)
+        )
+        return [("id", "in", [row[0] for row in self.env.cr.fetchall()])]
+
+    # -- which directories may open an account ---------------------------------
+    def _ekonsultasi_directory_refusal(self, ldap_id):
+        """Why the password of directory ``ldap_id`` may not open this
+        account ("" when it may): the rule of README, *SIMPEG accounts over
+        LDAP*."""
+        self.ensure_one()
+        if any(self.has_group(group) for group in PRIVILEGED_GROUPS):
+            return "an administrator's account logs in with its local password only"
+        if self.simpeg_ldap_id:
+            if self.simpeg_ldap_id.id != ldap_id:
+                return "the account comes from another directory"
+            return ""
+        if not self.share:
+            return "a local internal account logs in with its local password only"
+        return ""
+
+    def _check_credentials(self, credential, env):
+        # auth_ldap tries every directory when the local password fails: it
+        # sees only the directories this account may log in through
+        user = self.env.user
+        try:
+            return super(
+                ResUsers, self.with_context(**{DIRECTORY_USER_KEY: user.id})
+            )._check_credentials(credential, env)
+        except AccessDenied:
+            if credential.get("type") == "password" and credential.get("password"):
+                user._ekonsultasi_log_directories_not_tried()
+            raise
+
+    def _ekonsultasi_log_directories_not_tried(self):
+        # sudo: the directories are read to log which ones were left out, by id only
+        for server in self.env["res.company.ldap"].sudo().search([]):
+            reason = self.sudo()._ekonsultasi_directory_refusal(server.id)
+            if reason:
+                _logger.info(
+                    "Login of %r: the password was not tried in directory %s: %s",
+                    self.login,
+                    server.ldap_server,
+                    reason,
+                )
+
+    @api.model
+    def change_password(self, old_passwd, new_passwd):
+        # auth_ldap changes the directory password of an entry with the same
+        # login: only in a directory the account may log in through
+        return super(
+            ResUsers, self.with_context(**{DIRECTORY_USER_KEY: self.env.uid})
+        ).change_password(old_passwd, new_passwd)
+
+    # -- password reset ---------------------------------------------------------------
+    def _action_reset_password(self, signup_type="reset"):
         directory = self.filtered("simpeg_ldap_id")
         if directory:
             raise UserError(
                 self.env._(
-                    "The password of %(names)s is the one of the SIMPEG directory: "
-                    "it is reset in SIMPEG, not here.",
-                    names=", ".join(directory.mapped("name")),
+                    "The password of %(logins)s is the one of the SIMPEG directory: "
+                    "it is changed in SIMPEG, not here.",
+                    logins=", ".join(directory.mapped("login")),
                 )
             )
-        # sudo: as above, the checked accounts only
-        self.sudo().action_reset_password()
-        return True
+        return super()._action_reset_password(signup_type=signup_type)

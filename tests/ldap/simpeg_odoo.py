@@ -14,8 +14,9 @@ from simpeg_directory import start_simpeg_directory
 LOGIN_FILTER = "(&(objectClass=inetOrgPerson)(uid=%s))"
 
 
-def start_directory(n=60, tls=False):
-    """A started SIMPEG directory, or SkipTest with the reason."""
+def start_directory(n=60, tls=False, people=None):
+    """A started SIMPEG directory of ``n`` generated people (or exactly
+    ``people``), or SkipTest with the reason."""
     try:
         import ldap  # noqa: F401
     except ImportError as exc:
@@ -25,7 +26,9 @@ def start_directory(n=60, tls=False):
         raise unittest.SkipTest(
             "OpenLDAP test server unavailable, not installed: " + ", ".join(missing)
         )
-    return start_simpeg_directory(n, tls=tls, page_size=7)
+    if people is not None:
+        n = len(people)
+    return start_simpeg_directory(n, tls=tls, people=people, page_size=7)
 
 
 def regional_codes(env, company):
