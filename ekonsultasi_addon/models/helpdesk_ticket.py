@@ -500,10 +500,7 @@ class HelpdeskTicket(models.Model):
                 _(
                     "The question of the konsulti cannot be changed once sent "
                     "(%(fields)s): the Inspektorat audits it as it was sent.",
-                    fields=", ".join(
-                        self._fields[name].get_description(self.env)["string"]
-                        for name in sorted(changed)
-                    ),
+                    fields=self._ekonsultasi_field_labels(changed),
                 )
             )
         recorded = FLOW_FIELDS.intersection(vals)
@@ -512,10 +509,7 @@ class HelpdeskTicket(models.Model):
                 _(
                     "These facts are recorded by the consultation flow and cannot be "
                     "changed by hand: %(fields)s.",
-                    fields=", ".join(
-                        self._fields[name].get_description(self.env)["string"]
-                        for name in sorted(recorded)
-                    ),
+                    fields=self._ekonsultasi_field_labels(recorded),
                 )
             )
         manager = user.has_group("helpdesk_mgmt.group_helpdesk_manager")
@@ -534,6 +528,12 @@ class HelpdeskTicket(models.Model):
                     number=", ".join(closed.mapped("number")),
                 )
             )
+
+    def _ekonsultasi_field_labels(self, names):
+        """The labels of the fields ``names``, in the user's language."""
+        return ", ".join(
+            self._fields[name].get_description(self.env)["string"] for name in sorted(names)
+        )
 
     @api.model
     def _get_thread_with_access(self, thread_id, mode="read", **kwargs):

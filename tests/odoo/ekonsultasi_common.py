@@ -5,8 +5,8 @@ helpdesk_mgmt's tests/common.py does)."""
 
 from freezegun import freeze_time
 
-from odoo import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo import Command, http
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 KONSULTAN = "ekonsultasi_addon.group_ekonsultasi_konsultan"
 KONSULTI = "ekonsultasi_addon.group_ekonsultasi_konsulti"
@@ -189,3 +189,24 @@ class EkonsultasiCase(EkonsultasiDataMixin, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.setup_ekonsultasi_data()
+
+
+class EkonsultasiHttpCase(EkonsultasiDataMixin, HttpCase):
+    """The same data, driven over HTTP as a browser or an RPC client does."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_ekonsultasi_data()
+
+    def _post(self, url, data=None, files=None):
+        """A form POST with the CSRF token, redirects not followed."""
+        data = dict(data or {}, csrf_token=http.Request.csrf_token(self))
+        return self.url_open(url, data=data, files=files, allow_redirects=False)
+
+    def call_kw(self, model, method, args, kwargs=None):
+        """What the web client and RPC clients call: /web/dataset/call_kw."""
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        )

@@ -4,30 +4,25 @@ of helpdesk_mgmt, and the chatter routes of ``mail`` (``/mail/message/post``,
 sudo for the logged-in user. Each test names the hole an outside attack run
 found open (issue 9) and says how it failed before the fix."""
 
-from ekonsultasi_common import EkonsultasiDataMixin
+from ekonsultasi_common import EkonsultasiHttpCase
 
 from odoo import http
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
 PDF = b"%PDF-1.4 lampiran"
 
 
-class HttpAttackCase(EkonsultasiDataMixin, HttpCase):
+class HttpAttackCase(EkonsultasiHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.setup_ekonsultasi_data()
         cls.company.write(
             {"ekonsultasi_attachment_max_size": 1, "ekonsultasi_attachment_types": "pdf,png"}
         )
         cls.t_own = cls.consult(cls.konsulti.partner_id, cls.topic_tlhp, name="Milik Siti")
         cls.t_other = cls.consult(cls.konsulti_other.partner_id, cls.topic_tlhp, name="Milik Budi")
-
-    def _post(self, url, data=None, files=None):
-        data = dict(data or {}, csrf_token=http.Request.csrf_token(self))
-        return self.url_open(url, data=data, files=files, allow_redirects=False)
 
     def post_message(self, ticket, body="Pesan", **post_data):
         return self.make_jsonrpc_request(

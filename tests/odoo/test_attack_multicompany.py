@@ -12,12 +12,13 @@ from ekonsultasi_common import (
     KONSULTAN,
     KONSULTI,
     EkonsultasiDataMixin,
+    EkonsultasiHttpCase,
 )
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
@@ -45,7 +46,7 @@ MODELS = (
 class TwoKabupatenMixin(EkonsultasiDataMixin):
     @classmethod
     def setup_two_kabupaten(cls):
-        cls.setup_ekonsultasi_data()
+        """Kabupaten Solok beside the data of ``setup_ekonsultasi_data``."""
         env = cls.env
         cls.company_b = env["res.company"].create({"name": "Pemerintah Kabupaten Solok"})
         b = {"company_id": cls.company_b.id}
@@ -172,7 +173,7 @@ class TwoKabupatenMixin(EkonsultasiDataMixin):
 
 
 @tagged("post_install", "-at_install", "ekonsultasi")
-class TestTwoKabupatenOrm(TwoKabupatenMixin, HttpCase):
+class TestTwoKabupatenOrm(TwoKabupatenMixin, EkonsultasiHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -287,14 +288,8 @@ class TestTwoKabupatenOrm(TwoKabupatenMixin, HttpCase):
         for model, records in self.records_of(self.company).items():
             with self.subTest(model=model):
                 try:
-                    rows = self.make_jsonrpc_request(
-                        "/web/dataset/call_kw",
-                        {
-                            "model": model,
-                            "method": "search_read",
-                            "args": [[("id", "in", records.ids)], ["display_name"]],
-                            "kwargs": {},
-                        },
+                    rows = self.call_kw(
+                        model, "search_read", [[("id", "in", records.ids)], ["display_name"]]
                     )
                 except JsonRpcException:
                     continue  # no right on the model at all

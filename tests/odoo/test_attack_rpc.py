@@ -8,10 +8,10 @@ user; one class drives the real route over HTTP to prove the door itself."""
 
 import base64
 
-from ekonsultasi_common import EkonsultasiCase, EkonsultasiDataMixin
+from ekonsultasi_common import EkonsultasiCase, EkonsultasiHttpCase
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
@@ -497,21 +497,14 @@ class TestPersonalData(AttackCase):
 
 
 @tagged("post_install", "-at_install", "ekonsultasi")
-class TestCallKwOverHttp(EkonsultasiDataMixin, HttpCase):
+class TestCallKwOverHttp(EkonsultasiHttpCase):
     """The same doors through the real ``/web/dataset/call_kw`` route."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.setup_ekonsultasi_data()
         cls.t_own = cls.consult(cls.konsulti.partner_id, cls.topic_tlhp, name="Milik Siti")
         cls.t_other = cls.consult(cls.konsulti_other.partner_id, cls.topic_tlhp, name="Milik Budi")
-
-    def call_kw(self, model, method, args, kwargs=None):
-        return self.make_jsonrpc_request(
-            "/web/dataset/call_kw",
-            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
-        )
 
     @mute_logger("odoo.http")
     def test_konsulti_search_read_sla_lines(self):

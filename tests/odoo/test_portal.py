@@ -3,26 +3,21 @@ the answer, re-submit (Pasal 13), close; and every forbidden URL."""
 
 import re
 
-from ekonsultasi_common import EkonsultasiDataMixin
+from ekonsultasi_common import EkonsultasiDataMixin, EkonsultasiHttpCase
 
 from odoo import http
 from odoo.tests import HttpCase, tagged
 
 
 @tagged("post_install", "-at_install", "ekonsultasi")
-class TestPortal(EkonsultasiDataMixin, HttpCase):
+class TestPortal(EkonsultasiHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.setup_ekonsultasi_data()
         cls.company.write(
             {"ekonsultasi_attachment_max_size": 1, "ekonsultasi_attachment_types": "pdf,png"}
         )
         cls.t_other = cls.consult(cls.konsulti_other.partner_id, name="Rahasia orang lain")
-
-    def _post(self, url, data=None, files=None):
-        data = dict(data or {}, csrf_token=http.Request.csrf_token(self))
-        return self.url_open(url, data=data, files=files, allow_redirects=False)
 
     def _submit(self, files=None, **values):
         data = {
