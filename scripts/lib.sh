@@ -157,6 +157,11 @@ pg_running() {
 
 _port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# free_tcp_port: a TCP port free on 127.0.0.1 now (the kernel's choice)
+free_tcp_port() {
+    "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 pg_init() {
     _pg_paths
     [[ -f $PGDATA/PG_VERSION ]] && return 0
