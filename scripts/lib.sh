@@ -157,6 +157,11 @@ pg_running() {
 
 _port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# free_tcp_port: a TCP port free on 127.0.0.1 now (the kernel's choice)
+free_tcp_port() {
+    "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 pg_init() {
     _pg_paths
     [[ -f $PGDATA/PG_VERSION ]] && return 0
@@ -197,20 +202,35 @@ pg_start() {
 _pg_start_locked() {
     pg_init
     if ! pg_running; then
-        # keep the last port unless something else took it
-        local port="$PG_PORT" tries=0
-        while _port_busy "$port"; do
-            (( ++tries > 100 )) && die "no free TCP port for PostgreSQL near $PG_PORT_DEFAULT"
-            port=$((port + 1))
+        # keep the last port unless something else took it; another work
+        # tree's PostgreSQL may take the port found free before ours binds
+        # it: then the next one
+        local port="$PG_PORT" tries=0 attempt logsize
+        local pglog="$PG_DIR/postgresql.log"
+        for attempt in 1 2 3 4 5; do
+            while _port_busy "$port"; do
+                (( ++tries > 100 )) && die "no free TCP port for PostgreSQL near $PG_PORT_DEFAULT"
+                port=$((port + 1))
+            done
+            PG_PORT="$port"
+            echo "$PG_PORT" >"$PG_DIR/port"
+            mkdir -p "$PG_SOCK"; chown postgres: "$PG_SOCK" 2>/dev/null || true
+            log "starting PostgreSQL on 127.0.0.1:$PG_PORT (data: $PGDATA)"
+            logsize="$(stat -c %s "$pglog" 2>/dev/null || echo 0)"
+            # 7>&- 8>&- 9>&-: the server must not inherit (and keep) the locks
+            if _as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$pglog" -w -t 60 \
+                -o "-p $PG_PORT -k $PG_SOCK" start >/dev/null 7>&- 8>&- 9>&-; then
+                break
+            fi
+            if (( attempt < 5 )) && tail -c +"$((logsize + 1))" "$pglog" 2>/dev/null \
+                | grep -q "Address already in use"; then
+                warn "port $PG_PORT was taken while PostgreSQL started; trying the next one"
+                port=$((port + 1))
+                continue
+            fi
+            tail -n 30 "$pglog" >&2
+            die "PostgreSQL did not start"
         done
-        PG_PORT="$port"
-        echo "$PG_PORT" >"$PG_DIR/port"
-        mkdir -p "$PG_SOCK"; chown postgres: "$PG_SOCK" 2>/dev/null || true
-        log "starting PostgreSQL on 127.0.0.1:$PG_PORT (data: $PGDATA)"
-        # 7>&- 8>&- 9>&-: the server must not inherit (and keep) the locks
-        _as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PG_DIR/postgresql.log" -w -t 60 \
-            -o "-p $PG_PORT -k $PG_SOCK" start >/dev/null 7>&- 8>&- 9>&- \
-            || { tail -n 30 "$PG_DIR/postgresql.log" >&2; die "PostgreSQL did not start"; }
     fi
     if [[ -z $(_psql_super -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$ODOO_DB_USER'") ]]; then
         log "creating PostgreSQL role $ODOO_DB_USER"

@@ -7,6 +7,10 @@
 #    Odoo tests are reported as skipped (tests/conftest.py), exit code 0.
 # Extra arguments are passed to pytest:  scripts/test.sh -k nip -x
 set -euo pipefail
+# HTTP_PORT: the port of the test HTTP server (HttpCase, wkhtmltopdf). Unset,
+# a free one is taken: a fixed default (8069) fails the run whenever a demo
+# or another work tree's tests serve on it.
+HTTP_PORT_GIVEN="${HTTP_PORT:-}"
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # one make test at a time per work tree (they share the test database)
@@ -42,6 +46,13 @@ if ensure_odoo; then
     if grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$LOG_DIR/test-db.log" >&2; then
         warn "the lines above were logged while preparing $TEST_DB (full log: $LOG_DIR/test-db.log)"
     fi
+    # chosen last, to leave the least time for someone else to take it
+    if [[ -z $HTTP_PORT_GIVEN ]]; then
+        HTTP_PORT="$(free_tcp_port)"
+    elif _port_busy "$HTTP_PORT"; then
+        die "port $HTTP_PORT (HTTP_PORT) is in use; choose another, or leave HTTP_PORT unset for a free one"
+    fi
+    write_odoo_conf
     pytest_args+=(--odoo-config="$ODOO_CONF" --odoo-database="$TEST_DB" --odoo-http
                   --odoo-log-level="${ODOO_LOG_LEVEL:-warn}" --odoo-extra=max-cron-threads=0)
 else

@@ -15,7 +15,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -62,11 +61,10 @@ def start(entries):
             capture_output=True,
             text=True,
         )
-        deadline = time.monotonic() + 15
-        while not server._answers():
-            if time.monotonic() > deadline:
-                raise SystemExit(f"slapd did not answer on {server.uri}")
-            time.sleep(0.1)
+        try:
+            slapd.wait_for(server._answers, 15, f"slapd does not answer on {server.uri}")
+        except slapd.WaitTimeout as exc:
+            raise SystemExit(str(exc)) from None
     server.port = port
     by_key = simpeg_data.by_key(people)
     info = {
@@ -98,10 +96,10 @@ def stop():
     if pid is None:
         return
     os.kill(pid, signal.SIGTERM)
-    for _ in range(50):
-        if _pid() is None:
-            break
-        time.sleep(0.1)
+    try:
+        slapd.wait_for(lambda: _pid() is None, 30, f"slapd (pid {pid}) is still running")
+    except slapd.WaitTimeout as exc:
+        raise SystemExit(str(exc)) from None
     print(f"stopped the demo SIMPEG directory (slapd pid {pid})")
 
 

@@ -23,9 +23,15 @@ with no size limit; any other bind keeps slapd's default size limit (500).
 With ``tls=True`` a self-signed CA and a server certificate for ``localhost`` /
 ``127.0.0.1`` are generated with the ``openssl`` command, and slapd also listens
 on ``ldaps://`` and offers STARTTLS on ``ldap://``.
+
+:func:`wait_for` is the one way the tests, benchmarks and scripts wait for a
+state another process brings about (slapd started, a line in its log, the
+clock past a second): poll with a deadline, then fail saying what was
+awaited. Never read once, never sleep a fixed time instead.
 """
 
 import atexit
+import datetime
 import os
 import shutil
 import signal
@@ -56,6 +62,8 @@ SYNC_PASSWORD = "sync-secret"
 
 
 _LIVE = set()  # running Slapd objects, stopped at interpreter exit
+PORT_ATTEMPTS = 5  # starts of slapd with other ports when its port was taken
+LOG_TIMEOUT = 10  # seconds slapd may take to write a line to its log
 
 
 @atexit.register
@@ -97,11 +105,61 @@ def _schema_dir():
     raise SlapdError("OpenLDAP schema files (core.schema) not found")
 
 
+class WaitTimeout(AssertionError):
+    """What :func:`wait_for` waited for did not come in time."""
+
+
+def wait_for(predicate, timeout, message, *, interval=0.05):
+    """Call ``predicate`` until it returns something true, and return that;
+    after ``timeout`` seconds raise :class:`WaitTimeout` with ``message`` (a
+    string, or a callable giving one, e.g. with the end of a log). The
+    predicate is called once more at the deadline, so a slow last sleep
+    never fails a wait whose state came in time."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() >= deadline:
+            result = predicate()
+            if result:
+                return result
+            text = message() if callable(message) else message
+            raise WaitTimeout(f"{text} (waited {timeout:g} s)")
+        time.sleep(min(interval, max(deadline - time.monotonic(), 0)))
+
+
+def wait_for_next_second(after):
+    """Wait until the UTC clock reads a later second than ``after`` (an
+    aware datetime, or a naive one in UTC) and return the time then:
+    LDAP's modifyTimestamp counts whole seconds."""
+    if after.tzinfo is None:
+        after = after.replace(tzinfo=datetime.timezone.utc)
+    limit = after.replace(microsecond=0) + datetime.timedelta(seconds=1)
+
+    def now_past():
+        now = datetime.datetime.now(datetime.timezone.utc)
+        return now if now >= limit else None
+
+    return wait_for(now_past, 5, f"the clock did not reach {limit:%H:%M:%S} UTC")
+
+
+def free_ports(count=1):
+    """``count`` distinct TCP ports free on 127.0.0.1 right now (someone may
+    take one before it is used: :meth:`Slapd.start` then picks others)."""
+    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
 def free_port():
     """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return free_ports(1)[0]
 
 
 def _run(cmd, *, input_text=None, env=None, check=True):
@@ -233,8 +291,9 @@ class Slapd:
         self.db_dir.mkdir(parents=True, exist_ok=True)
         self.conf = self.dir / "slapd.conf"
         self.log = self.dir / "slapd.log"
-        self.port = free_port()
-        self.ldaps_port = free_port() if tls else None
+        self.port = self.ldaps_port = None
+        self._pick_ports()
+        self._started_once = False
         self.ca_file = self.cert_file = self.key_file = None
         if tls:
             self.ca_file, self.cert_file, self.key_file = make_certificates(self.dir / "tls")
@@ -309,9 +368,38 @@ class Slapd:
     def running(self):
         return self.process is not None and self.process.poll() is None
 
+    def _pick_ports(self):
+        ports = free_ports(2 if self.tls else 1)
+        self.port, self.ldaps_port = ports[0], (ports[1] if self.tls else None)
+
     def start(self):
+        """Start slapd and return once it answers. A port found free when
+        this object was made may have been taken since (by another test
+        run's server or client): before the first start slapd then gets new
+        ports; a restart keeps its ports, which clients know, and tries
+        again until ``start_timeout``."""
         if self.running:
             return self
+        deadline = time.monotonic() + self.start_timeout
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            if self._start_once(deadline):
+                self._started_once = True
+                return self
+            if attempt == PORT_ATTEMPTS or time.monotonic() >= deadline:
+                break
+            if self._started_once:
+                time.sleep(0.2)
+            else:
+                self._pick_ports()
+        raise SlapdError(
+            f"slapd could not listen on {self._urls()} ({attempt} attempts, "
+            f"address in use):\n{self.tail_log()}"
+        )
+
+    def _start_once(self, deadline):
+        """One slapd process: True once it answers, False when it could not
+        bind its address (in use); any other failure raises."""
+        offset = self.log_offset()
         # -d makes slapd stay in the foreground, so this object owns the process
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
@@ -321,24 +409,44 @@ class Slapd:
                 start_new_session=True,
             )
         _LIVE.add(self)
-        deadline = time.monotonic() + self.start_timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SlapdError(f"slapd exited with {self.process.returncode}:\n{self.tail_log()}")
-            if self._answers():
-                return self
-            time.sleep(0.05)
-        self.kill()
-        raise SlapdError(f"slapd did not answer within {self.start_timeout}s:\n{self.tail_log()}")
+        process = self.process
+        timeout = max(deadline - time.monotonic(), 1)
+        try:
+            # "slapd starting" comes once every listener is bound: only then
+            # can a server answering on the port be this one
+            wait_for(
+                lambda: process.poll() is not None or b"slapd starting" in self._log_after(offset),
+                timeout,
+                lambda: f"slapd did not start:\n{self.tail_log()}",
+            )
+            if process.poll() is None:
+                wait_for(
+                    lambda: process.poll() is not None or self._answers(),
+                    max(deadline - time.monotonic(), 1),
+                    lambda: f"slapd does not answer on {self.uri}:\n{self.tail_log()}",
+                )
+        except WaitTimeout as exc:
+            self.kill()
+            raise SlapdError(str(exc)) from None
+        if process.poll() is None:
+            return True
+        self.process = None
+        if b"errno=98" in self._log_after(offset):  # EADDRINUSE
+            return False
+        raise SlapdError(f"slapd exited with {process.returncode}:\n{self.tail_log()}")
 
     def _answers(self):
-        proc = subprocess.run(
-            [LDAPSEARCH, "-x", "-LLL", "-H", self.uri, "-s", "base", "-b", "", "namingContexts"],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=10,
-        )
+        probe = [LDAPSEARCH, "-x", "-LLL", "-H", self.uri, "-s", "base", "-b", ""]
+        try:
+            proc = subprocess.run(
+                [*probe, "namingContexts"],
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=10,
+            )
+        except subprocess.TimeoutExpired:
+            return False
         return proc.returncode == 0
 
     def stop(self, timeout=10):
@@ -395,6 +503,33 @@ class Slapd:
             return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return ""
+
+    def log_offset(self):
+        """The size of slapd's log now: give it to :meth:`wait_for_log` to
+        look only at what slapd writes after this moment."""
+        try:
+            return self.log.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def _log_after(self, offset):
+        try:
+            with open(self.log, "rb") as log:
+                log.seek(offset)
+                return log.read()
+        except FileNotFoundError:
+            return b""
+
+    def wait_for_log(self, text, since=0, timeout=LOG_TIMEOUT):
+        """Wait until slapd has written ``text`` to its log after byte
+        ``since`` (see :meth:`log_offset`). slapd logs an operation after it
+        answered it: the client may go on before the line is there."""
+        needle = text.encode()
+        return wait_for(
+            lambda: needle in self._log_after(since),
+            timeout,
+            lambda: f"slapd did not log {text!r}; its log ends with:\n{self.tail_log()}",
+        )
 
     # -- data -------------------------------------------------------------
     def load_ldif(self, ldif, quick=True):

@@ -2,8 +2,8 @@
 (ekonsultasi.simpeg.sync.run), against a real slapd (tests/ldap)."""
 
 import dataclasses
+import datetime as dt
 import sys
-import time
 from pathlib import Path
 from unittest.mock import patch
 
@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ldap"))
 
 import simpeg_data
 import simpeg_odoo
+import slapd
 
 KONSULTI = "ekonsultasi_addon.group_ekonsultasi_konsulti"
 KONSULTAN = "ekonsultasi_addon.group_ekonsultasi_konsultan"
@@ -161,7 +162,10 @@ class TestSimpegSync(TransactionCase):
     def test_incremental_reads_only_modified_entries(self):
         self.sync()
         self.assertTrue(self.server.simpeg_watermark)
-        time.sleep(1.1)  # modifyTimestamp has a one-second resolution
+        # modifyTimestamp counts whole seconds and the next incremental run
+        # reads from the second after the watermark: modify in a later one
+        watermark = dt.datetime.strptime(self.server.simpeg_watermark, "%Y%m%d%H%M%SZ")
+        slapd.wait_for_next_second(watermark)
         (person,) = self.restore_later("pelaksana")
         simpeg_odoo.modify(self.directory, person, title="Analis Keuangan")
         run = self.sync("incremental")

@@ -3,8 +3,11 @@ slapd through simpeg_ldap.iter_entries; ``apply`` stands for the Odoo side.
 The pass plans pages of a few entries (``PAGE``), so that what crosses pages
 (duplicates, archives of the absent) is exercised."""
 
+import datetime
+
 import pytest
 import simpeg_data
+import slapd
 
 ldap = pytest.importorskip("ldap", reason="python-ldap is not installed")
 
@@ -263,15 +266,11 @@ def test_directory_unreachable_changes_nothing(synced):
 
 
 def test_incremental_pass_sees_only_modified_entries(synced):
-    import datetime
-    import time
-
     directory, state = synced
-    since = datetime.datetime.now(datetime.timezone.utc).replace(
-        microsecond=0
-    ) + datetime.timedelta(seconds=1)
-    while datetime.datetime.now(datetime.timezone.utc) < since:
-        time.sleep(0.05)
+    # modifyTimestamp counts whole seconds: modify in the next one
+    before = datetime.datetime.now(datetime.timezone.utc)
+    since = before.replace(microsecond=0) + datetime.timedelta(seconds=1)
+    slapd.wait_for_next_second(before)
     person = directory.by_key()["jpt"]
     modify(directory, person, title="Sekretaris Daerah", simpegEselonId="21")
     plan = plan_sync(
