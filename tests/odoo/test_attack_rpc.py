@@ -558,3 +558,42 @@ class TestCallKwOverHttp(EkonsultasiHttpCase):
             ],
         )
         self.assertEqual(self.env["ir.attachment"].browse(attachment_id).raw, PDF)
+
+
+@tagged("post_install", "-at_install", "ekonsultasi")
+class TestXmlRpc(EkonsultasiHttpCase):
+    """The XML-RPC door (``/xmlrpc/2/object``): the same methods, the same
+    rules, whatever the protocol."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.t_own = cls.consult(cls.konsulti.partner_id, cls.topic_tlhp, name="Milik Siti")
+        cls.t_other = cls.consult(cls.konsulti_other.partner_id, cls.topic_tlhp, name="Milik Budi")
+
+    def execute(self, user, model, method, *args, **kwargs):
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
+        )
+
+    @mute_logger("odoo.http")
+    def test_inspektur_posts_nothing_over_xmlrpc(self):
+        with self.assertRaises(Exception) as caught:
+            self.execute(
+                self.inspektur,
+                "helpdesk.ticket",
+                "message_post",
+                [self.t_own.id],
+                body="Lewat XML-RPC",
+                message_type="comment",
+            )
+        self.assertIn("Tim pengelola", str(caught.exception))
+        self.assertFalse(
+            self.env["mail.message"].search(
+                [("res_id", "=", self.t_own.id), ("body", "ilike", "Lewat XML-RPC")]
+            )
+        )
+
+    def test_konsulti_reads_only_his_sla_lines_over_xmlrpc(self):
+        rows = self.execute(self.konsulti, "helpdesk.ticket.sla", "search_read", [], ["ticket_id"])
+        self.assertEqual({row["ticket_id"][0] for row in rows}, {self.t_own.id})
