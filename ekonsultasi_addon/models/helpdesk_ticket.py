@@ -739,10 +739,9 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
 
     def message_post(self, **kwargs):
-        # checked in sudo too: the chatter routes post in sudo for the user
-        self._ekonsultasi_check_contribution(
-            comment=kwargs.get("message_type", "notification") == "comment"
-        )
+        # checked in sudo too: the chatter routes post in sudo for the user;
+        # whatever its type, a message posted adds to the consultation
+        self._ekonsultasi_check_contribution()
         self._ekonsultasi_check_author(kwargs)
         return super().message_post(**kwargs)
 

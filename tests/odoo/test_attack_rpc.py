@@ -301,8 +301,15 @@ class TestAccessFollowsTheTeam(AttackCase):
         ticket = self.t_own
         mover = ticket.user_id
         self.assertIn(mover.partner_id, ticket.message_partner_ids)  # he follows it
+        self.env.cr.precommit.run()  # the creation's own tracking, as at commit
         ticket.with_user(mover).write({"team_id": self.team_bkad.id})
+        # the move is tracked at commit time, in the name of the one who moved it
+        self.env.cr.precommit.run()
         self.assertEqual(ticket.user_id, self.konsultan_bkad, "given to the new team")
+        moves = ticket.message_ids.filtered(
+            lambda m: "team_id" in m.tracking_value_ids.field_id.mapped("name")
+        )
+        self.assertEqual(moves.author_id, mover.partner_id)
         with self.assertRaises(AccessError):
             ticket.with_user(mover).read(["name"])
         with self.assertRaises(AccessError):
@@ -342,8 +349,12 @@ class TestClosedConsultationIsSealed(AttackCase):
         for vals in ({"category_id": self.cat_insp.id}, {"priority": "3"}, {"active": False}):
             with self.subTest(vals=vals), self.assertRaises(AccessError):
                 ticket.with_user(konsultan).write(vals)
-        with self.assertRaisesRegex(AccessError, "closed"):
-            ticket.with_user(konsultan).message_post(body="Tambahan", message_type="comment")
+        for message_type in ("comment", "notification", "auto_comment"):
+            with (
+                self.subTest(message_type=message_type),
+                self.assertRaisesRegex(AccessError, "closed"),
+            ):
+                ticket.with_user(konsultan).message_post(body="Tambahan", message_type=message_type)
         with self.assertRaises(AccessError):
             self.env["ir.attachment"].with_user(konsultan).create(
                 {
