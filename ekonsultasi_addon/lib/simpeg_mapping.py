@@ -201,14 +201,25 @@ class Problem:
     the value it already has rather than erasing it)."""
 
     code: str
-    message: str
+    message: str  # in English, for logs; people read it translated from the code
     attribute: str = ""
     value: str = ""
     blocking: bool = False
     field: str = ""  # the profile key left empty because of it
+    detail: str = ""  # a further code (lib.nip's error) or the other entry's DN
 
     def __str__(self):
         return self.message
+
+    def as_dict(self):
+        """What a log keeps of the problem: its code and parameters, so that
+        it can be shown later in the reader's language."""
+        return {
+            "code": self.code,
+            "attribute": self.attribute,
+            "value": self.value,
+            "detail": self.detail,
+        }
 
 
 # --------------------------------------------------------------------------
@@ -365,6 +376,7 @@ def map_entry(
                         mapping.nik,
                         nik_value,
                         field="nik",
+                        detail=error,
                     )
                 )
             else:
@@ -427,6 +439,7 @@ def _map_nip(profile, value, asn_type, mapping, problems, today):
                 mapping.nip,
                 value,
                 blocking=True,
+                detail=error,
             )
         )
         return

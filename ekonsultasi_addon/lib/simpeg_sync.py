@@ -272,7 +272,9 @@ def plan_page(entries, known, *, earlier=None, duplicates=(), reactivate=True):
                             Problem(
                                 "login_duplicate",
                                 f"login {login} is used by two entries: {first} and {dn}",
+                                value=login,
                                 blocking=True,
+                                detail=first,
                             )
                         ],
                     )

@@ -29,10 +29,6 @@ _logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 MAX_ATTEMPTS = 3  # passes restarted because of logins used twice
 SEEN_TABLE = "ekonsultasi_simpeg_sync_seen"  # temporary, one pass
-ARCHIVE_REASONS = {
-    "gone": "no longer in the directory",
-    "inactive": "inactive in the directory (kedudukan hukum)",
-}
 
 
 class EkonsultasiSimpegSyncRun(models.Model):
@@ -393,13 +389,7 @@ class EkonsultasiSimpegSyncRun(models.Model):
         reactivate.write({"active": True})
         counts["reactivated"] += len(reactivate)
         lines += [
-            {
-                "kind": "reactivate",
-                "login": user.login,
-                "user_id": user.id,
-                "message": self.env._("active again in the directory"),
-            }
-            for user in reactivate
+            {"kind": "reactivate", "login": user.login, "user_id": user.id} for user in reactivate
         ]
 
     def _apply_creates(self, server, creates, codes, lines, counts):
@@ -417,14 +407,9 @@ class EkonsultasiSimpegSyncRun(models.Model):
         vals_list = []
         for create in creates:
             if create.login.lower() in taken_logins:
-                message = self.env._(
-                    "the login is already used by an account that does "
-                    "not come from this directory: left as it is"
-                )
+                problem = {"code": "login_taken", "value": create.login}
             elif create.profile.get("nip") in taken_nips:
-                message = self.env._(
-                    "the NIP is already recorded on another contact: left as it is"
-                )
+                problem = {"code": "nip_taken", "value": create.profile["nip"]}
             else:
                 vals_list.append(
                     server._simpeg_user_values(create.profile, create.dn, create.fingerprint, codes)
@@ -432,7 +417,7 @@ class EkonsultasiSimpegSyncRun(models.Model):
                 continue
             counts["error_count"] += 1
             lines.append(
-                {"kind": "error", "login": create.login, "dn": create.dn, "message": message}
+                {"kind": "error", "login": create.login, "dn": create.dn, "problems": [problem]}
             )
         created = 0
         for chunk in simpeg_sync.chunked(vals_list, BATCH_SIZE):
@@ -567,7 +552,12 @@ class EkonsultasiSimpegSyncRun(models.Model):
     def _problem_lines(self, page, ids):
         """The lines of a page's entries in error or with a warning."""
         lines = [
-            {"kind": "error", "login": e.login or False, "dn": e.dn, "message": str(e)}
+            {
+                "kind": "error",
+                "login": e.login or False,
+                "dn": e.dn,
+                "problems": [p.as_dict() for p in e.problems],
+            }
             for e in page.errors
         ]
         lines += [
@@ -576,7 +566,7 @@ class EkonsultasiSimpegSyncRun(models.Model):
                 "login": w.login or False,
                 "dn": w.dn,
                 "user_id": ids.get(w.login),
-                "message": "; ".join(map(str, w.problems)),
+                "problems": [p.as_dict() for p in w.problems],
             }
             for w in page.warnings
         ]
@@ -748,7 +738,7 @@ class _RunStore(simpeg_sync.SyncStore):
                         "login": login,
                         "dn": dn or False,
                         "user_id": user_id,
-                        "message": ARCHIVE_REASONS.get(reason, reason),
+                        "archive_reason": reason,
                     }
                     for login, user_id, dn, reason in rows
                 ]

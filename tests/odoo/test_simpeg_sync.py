@@ -92,7 +92,16 @@ class TestSimpegSync(TransactionCase):
             lambda line: line.login == self.people["unknown_unit"].login
         )
         self.assertEqual(warning.kind, "warning")
-        self.assertIn("unit kerja", warning.message)
+        self.assertIn("unit kerja", warning.details)
+        # kept as codes and parameters: read in the reader's language (issue 10)
+        self.assertEqual(warning.problems[0]["code"], "unit_kerja_unknown")
+        self.env["res.lang"]._activate_lang("id_ID")
+        self.env["ir.module.module"]._load_module_terms(
+            ["ekonsultasi_addon"], ["id_ID"], overwrite=True
+        )
+        self.assertIn("kode unit kerja tidak dikenal", warning.with_context(lang="id_ID").details)
+        self.assertIn("NIP", error.with_context(lang="id_ID").details)
+        self.assertIn(error.problems[0]["detail"], self.env["res.partner"]._nip_messages())
         self.assertFalse(self.user("unknown_unit").perangkat_daerah_id)
         # the profile, with the konsultan candidates computed by res.partner
         madya = self.user("ahli_madya")
@@ -131,7 +140,7 @@ class TestSimpegSync(TransactionCase):
         preview = self.sync(dry_run=True)
         self.assertEqual(preview.updated_count, 1)
         update = preview.line_ids.filtered(lambda line: line.kind == "update")
-        self.assertIn("Analis Keuangan", update.message)
+        self.assertIn("Analis Keuangan", update.details)
         self.assertEqual(self.user("pelaksana").jabatan_name, "Pengadministrasi Umum")
 
     # updates -------------------------------------------------------------------
@@ -267,7 +276,7 @@ class TestSimpegSync(TransactionCase):
         self.assertEqual((run.updated_count, run.archived_count), (1, 0))
         self.assertEqual(run.seen_count, 61)
         twice = run.line_ids.filtered(
-            lambda line: line.kind == "error" and "two entries" in line.message
+            lambda line: line.kind == "error" and "two entries" in line.details
         )
         self.assertEqual(twice.login, person.login)
         self.assertEqual(run.error_count, 2)  # and the invalid NIP
