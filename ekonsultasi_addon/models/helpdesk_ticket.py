@@ -243,9 +243,7 @@ class HelpdeskTicket(models.Model):
             lines = ticket.ticket_sla_ids.filtered(
                 lambda line, t=ticket: line.round_id == t.current_round_id
             )
-            ticket.sla_line_id = lines.sorted(
-                lambda line: (line.deadline or datetime.datetime.max, line.id)
-            )[:1]
+            ticket.sla_line_id = lines._ekonsultasi_first()
 
     @api.depends("sla_line_id.escalation_1_date", "sla_line_id.escalation_2_date")
     def _compute_escalation_level(self):

@@ -79,11 +79,10 @@ class HelpdeskTicketRound(models.Model):
 
     def _ekonsultasi_sla_line(self):
         """The line of the round's answer limit: the earliest if several
-        policies apply (as the consultation's ``sla_line_id``)."""
+        policies apply (``helpdesk.ticket.sla._ekonsultasi_first``, as the
+        consultation's ``sla_line_id``)."""
         self.ensure_one()
-        return self.sla_line_ids.sorted(
-            lambda line: (line.deadline or fields.Datetime.now(), line.id)
-        )[:1]
+        return self.sla_line_ids._ekonsultasi_first()
 
     def _ekonsultasi_work_calendar(self, line=None):
         """The calendar the round's time is counted on: that of its answer
@@ -236,17 +235,18 @@ class HelpdeskTicketRound(models.Model):
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT t.id, t.number, t.name, r.number, r.start_date,
-                       (SELECT MIN(l.deadline) FROM helpdesk_ticket_sla l
-                         WHERE l.round_id = r.id),
+                SELECT t.id, t.number, t.name, r.number, r.start_date, l.deadline,
                        r.answer_date, t.closed_date, t.perangkat_daerah_id, t.category_id,
                        COALESCE(r.answer_user_id, t.user_id), t.konsulti_origin,
                        t.origin_perangkat_daerah_id,
                        t.origin_desa_id, t.origin_kecamatan_id, r.answer_work_days
                   FROM helpdesk_ticket_round r
                   JOIN helpdesk_ticket t ON t.id = r.ticket_id
+             LEFT JOIN LATERAL (%s) l ON TRUE
                  WHERE %s
                 """,
+                # the round's SLA line, as _ekonsultasi_sla_line chooses it
+                self.env["helpdesk.ticket.sla"]._ekonsultasi_round_line_sql("r.id"),
                 SQL(" AND ").join(where),
             )
         )

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..lib import workdays
+from ..lib import outcome, workdays
 
 SLA_STATES = [
     ("on_time", "On time"),
@@ -117,18 +117,16 @@ class HelpdeskTicketSla(models.Model):
     def _compute_sla_state(self):
         now = fields.Datetime.now()
         for line in self:
-            if not line.round_id or not line.deadline:
-                line.sla_state = False
-            elif line.answer_date:
-                line.sla_state = "met" if line.answer_date <= line.deadline else "met_late"
-            elif line.pause_start:
-                line.sla_state = "paused"
-            elif now > line.deadline:
-                line.sla_state = "late"
-            elif line.warn_date and now >= line.warn_date:
-                line.sla_state = "at_risk"
-            else:
-                line.sla_state = "on_time"
+            line.sla_state = (
+                line.round_id
+                and outcome.line_state(
+                    line.deadline or None,
+                    line.answer_date or None,
+                    now,
+                    paused=bool(line.pause_start),
+                    warn=line.warn_date or None,
+                )
+            ) or False
 
     # ------------------------------------------------------------------
     # Working-time arithmetic, in batches
@@ -140,6 +138,26 @@ class HelpdeskTicketSla(models.Model):
             self.sla_id.calendar_id
             or self.ticket_id.team_id.resource_calendar_id
             or self.ticket_id.company_id.resource_calendar_id
+        )
+
+    def _ekonsultasi_first(self):
+        """The SLA line of a round among these lines of one round: the
+        earliest deadline, lines without deadline last, ties by id
+        (``outcome.first_line_key``). The SQL that needs it uses
+        :meth:`_ekonsultasi_round_line_sql`, the same order."""
+        return self.sorted(lambda line: outcome.first_line_key(line.deadline or None, line.id))[:1]
+
+    @api.model
+    def _ekonsultasi_round_line_sql(self, round_id):
+        """A subquery (for ``LEFT JOIN LATERAL``) giving ``id`` and ``deadline``
+        of the SLA line of the round ``round_id`` (an SQL expression, such as
+        ``r.id``): :meth:`_ekonsultasi_first` in SQL, for the queries that read
+        thousands of rounds (tests/odoo/test_one_rule.py compares them)."""
+        return SQL(
+            "SELECT s.id, s.deadline FROM helpdesk_ticket_sla s"
+            " WHERE s.round_id = %s ORDER BY %s LIMIT 1",
+            SQL(round_id),
+            SQL(outcome.first_line_order_sql("s")),
         )
 
     def _ekonsultasi_compute_deadlines(self):
@@ -280,15 +298,7 @@ class HelpdeskTicketSla(models.Model):
             for row, new in zip(group, zip(*limits, strict=True), strict=True):
                 if new != tuple(row[4:7]):
                     deadline, warn, _escalation = new
-                    state = (
-                        "paused"
-                        if row[3]
-                        else "late"
-                        if now > deadline
-                        else "at_risk"
-                        if now >= warn
-                        else "on_time"
-                    )
+                    state = outcome.line_state(deadline, None, now, paused=bool(row[3]), warn=warn)
                     changed.append((row[0], *new, state))
         if changed:
             values = SQL(", ").join(
@@ -307,21 +317,29 @@ class HelpdeskTicketSla(models.Model):
                     values,
                 )
             )
-            # the consultations' stored copies of their current line
+            # the consultations' stored copies of their current line, chosen
+            # again by the one rule: moved limits may change which comes first
             ids = tuple(row[0] for row in changed)
             self.env.cr.execute(
                 SQL(
                     """
                     UPDATE helpdesk_ticket t
-                       SET answer_deadline = l.deadline, sla_state = l.sla_state
-                      FROM helpdesk_ticket_sla l
-                     WHERE t.sla_line_id = l.id AND l.id IN %s
+                       SET sla_line_id = f.id, answer_deadline = fl.deadline,
+                           sla_state = fl.sla_state
+                      FROM (SELECT DISTINCT round_id FROM helpdesk_ticket_sla
+                             WHERE id IN %s) changed
+                      JOIN LATERAL (%s) f ON TRUE
+                      JOIN helpdesk_ticket_sla fl ON fl.id = f.id
+                     WHERE t.current_round_id = changed.round_id
                     """,
                     ids,
+                    self._ekonsultasi_round_line_sql("changed.round_id"),
                 )
             )
             self.invalidate_model(["deadline", "warn_date", "escalation_date", "sla_state"])
-            self.env["helpdesk.ticket"].invalidate_model(["answer_deadline", "sla_state"])
+            self.env["helpdesk.ticket"].invalidate_model(
+                ["sla_line_id", "answer_deadline", "sla_state"]
+            )
         return self.browse(row[0] for row in changed)
 
     # ------------------------------------------------------------------
