@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
-from datetime import timedelta
 
 import numpy as np
 
@@ -86,13 +85,13 @@ class HelpdeskTicketRound(models.Model):
 
     def _ekonsultasi_work_calendar(self, line=None):
         """The calendar the round's time is counted on: that of its answer
-        limit (``line``, found when not given), else the company's."""
+        limit (``line``, found when not given), by the one rule of
+        ``helpdesk.ticket._ekonsultasi_calendar`` (without a line: the
+        team's, else the company's)."""
         self.ensure_one()
         if line is None:
             line = self._ekonsultasi_sla_line()
-        if line:
-            return line._ekonsultasi_calendar()
-        return self.ticket_id.company_id.resource_calendar_id
+        return self.ticket_id._ekonsultasi_calendar(line.sla_id)
 
     @api.depends(
         "start_date",
@@ -121,10 +120,7 @@ class HelpdeskTicketRound(models.Model):
                 continue
             starts = [r.start_date for r in rounds]
             answers = [r.answer_date for r in rounds]
-            # the working calendar wants 60 days of room after the last date
-            work = calendar._ekonsultasi_work_calendar(
-                min(starts).date() - timedelta(days=7), max(answers).date() + timedelta(days=90)
-            )
+            work = calendar._ekonsultasi_work_calendar_around(starts + answers)
             answer_epochs = workdays.to_epoch(answers)
             open_pauses = work.working_seconds(
                 workdays.to_epoch([pause_start for _rnd, _paused, pause_start in group]),

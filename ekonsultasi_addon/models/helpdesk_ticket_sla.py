@@ -1,7 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import threading
 from collections import defaultdict
-from datetime import timedelta
 
 import numpy as np
 from markupsafe import Markup
@@ -19,8 +18,6 @@ SLA_STATES = [
     ("met_late", "Met late"),
     ("paused", "Paused"),
 ]
-# days of calendar built around the dates of a batch: room for long holidays
-_HORIZON_DAYS = 400
 
 
 class HelpdeskTicketSla(models.Model):
@@ -133,12 +130,10 @@ class HelpdeskTicketSla(models.Model):
     # ------------------------------------------------------------------
 
     def _ekonsultasi_calendar(self):
+        """The calendar this line counts on: the one rule of "which calendar
+        counts" (``helpdesk.ticket._ekonsultasi_calendar``, with the policy)."""
         self.ensure_one()
-        return (
-            self.sla_id.calendar_id
-            or self.ticket_id.team_id.resource_calendar_id
-            or self.ticket_id.company_id.resource_calendar_id
-        )
+        return self.ticket_id._ekonsultasi_calendar(self.sla_id)
 
     def _ekonsultasi_first(self):
         """The SLA line of a round among these lines of one round: the
@@ -201,10 +196,7 @@ class HelpdeskTicketSla(models.Model):
         datetimes) for submissions ``received``, with ``paused`` working
         seconds, under ``policies`` = (days, hours, counting rule, reminder
         days, escalation days) each, on one resource calendar."""
-        work = calendar._ekonsultasi_work_calendar(
-            min(received).date() - timedelta(days=7),
-            max(received).date() + timedelta(days=_HORIZON_DAYS),
-        )
+        work = calendar._ekonsultasi_work_calendar_around(received, planning=True)
         epoch = workdays.to_epoch(received)
         days = np.array([p[0] for p in policies], dtype=np.int64)
         extra_hours = np.array([p[1] for p in policies], dtype=float)
@@ -265,8 +257,7 @@ class HelpdeskTicketSla(models.Model):
                        l.deadline, l.warn_date, l.escalation_date,
                        COALESCE(s.days, 0), COALESCE(s.hours, 0), s.counting_rule,
                        COALESCE(s.reminder_days, 0), COALESCE(s.escalation_days, 0),
-                       COALESCE(s.calendar_id, tm.resource_calendar_id,
-                                c.resource_calendar_id) AS calendar_id
+                       %s AS calendar_id
                   FROM helpdesk_ticket_sla l
                   JOIN helpdesk_sla s ON s.id = l.sla_id
                   JOIN helpdesk_ticket t ON t.id = l.ticket_id
@@ -275,6 +266,7 @@ class HelpdeskTicketSla(models.Model):
                  WHERE l.round_id IS NOT NULL AND l.answer_date IS NULL
                    AND l.deadline IS NOT NULL AND (%s)
                 """,
+                self.env["helpdesk.ticket"]._ekonsultasi_calendar_sql("s", "tm", "c"),
                 touches,
             )
         )
@@ -358,9 +350,8 @@ class HelpdeskTicketSla(models.Model):
             self.pause_start = now
         elif not waiting and self.pause_start:
             calendar = self._ekonsultasi_calendar()
-            work = calendar._ekonsultasi_work_calendar(
-                self.received_date.date() - timedelta(days=7),
-                now.date() + timedelta(days=_HORIZON_DAYS),
+            work = calendar._ekonsultasi_work_calendar_around(
+                [self.received_date, self.pause_start, now]
             )
             spent = work.working_seconds(
                 workdays.to_epoch([self.pause_start]), workdays.to_epoch([now])

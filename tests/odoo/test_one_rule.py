@@ -6,6 +6,8 @@ in SQL for speed, both are fed the same generated rounds and must agree.
 * the SLA line of a round: ``helpdesk.ticket.sla._ekonsultasi_first`` (the
   consultation's ``sla_line_id``, the round's line) and its SQL
   (``_ekonsultasi_round_line_sql``: the analysis view, the recap's query);
+* which calendar counts: ``helpdesk.ticket._ekonsultasi_calendar`` and its
+  SQL (``_ekonsultasi_calendar_sql``, the recompute after a day off).
 
 The rounds are generated with a fixed seed through the real flow (submission,
 answers, re-submissions, pauses while waiting for the konsulti, closing
@@ -267,3 +269,58 @@ class TestOneRule(EkonsultasiCase):
                 rnd._ekonsultasi_sla_line().deadline or None,
                 rnd.display_name,
             )
+
+    def test_calendar_python_and_sql_agree(self):
+        """Which calendar counts: the policy's, else the team's, else the
+        company's, in Python and in the SQL of the day-off recompute."""
+        lines = self._rounds().sla_line_ids
+        Ticket = self.env["helpdesk.ticket"]
+        sql = Ticket._ekonsultasi_calendar_sql("s", "tm", "c")
+        self.env.cr.execute(
+            f"""SELECT l.id, {sql.code}
+                  FROM helpdesk_ticket_sla l
+                  JOIN helpdesk_sla s ON s.id = l.sla_id
+                  JOIN helpdesk_ticket t ON t.id = l.ticket_id
+                  JOIN res_company c ON c.id = t.company_id
+             LEFT JOIN helpdesk_ticket_team tm ON tm.id = t.team_id
+                 WHERE l.id IN %s""",
+            (*sql.params, tuple(lines.ids)),
+        )
+        by_sql = dict(self.env.cr.fetchall())
+        seen = set()
+        for line in lines:
+            calendar = line._ekonsultasi_calendar()
+            self.assertEqual(by_sql[line.id], calendar.id)
+            seen.add(calendar)
+        self.assertEqual(seen, {self.calendar, self.wita})
+        # without a line: the team's (the company's was used before), else
+        # the company's
+        free = self.tickets.filtered(lambda t: t.team_id == self.team_free)[:1]
+        self.team_free.resource_calendar_id = self.wita
+        self.assertEqual(free.current_round_id._ekonsultasi_work_calendar(), self.wita)
+        self.team_free.resource_calendar_id = False
+        self.assertEqual(
+            free.current_round_id._ekonsultasi_work_calendar(), self.company.resource_calendar_id
+        )
+        self.assertEqual(
+            Ticket._ekonsultasi_pick_calendar(self.policy_hours, self.team_bkad, self.company),
+            self.wita,
+        )
+        self.team_bkad.resource_calendar_id = False
+        self.assertEqual(
+            Ticket._ekonsultasi_pick_calendar(self.policy_hours, self.team_bkad, self.company),
+            self.company.resource_calendar_id,
+        )
+
+    def test_working_days_left_long_after_the_limit(self):
+        """The working calendar is built around every instant it measures:
+        a consultation unanswered months after its limit has its working
+        days left (negative), where the old fixed margin of 120 days after
+        the limit raised once it was 60 days late."""
+        long_ago = fields.Datetime.now() - dt.timedelta(days=90)
+        late = self.tickets.filtered(
+            lambda t: t.sla_line_id and not t.answer_date and t.answer_deadline < long_ago
+        )
+        self.assertTrue(late)
+        for ticket in late:
+            self.assertLess(ticket.remaining_work_days, -40, ticket.display_name)
