@@ -312,26 +312,35 @@ class HelpdeskTicketSla(models.Model):
             # the consultations' stored copies of their current line, chosen
             # again by the one rule: moved limits may change which comes first
             ids = tuple(row[0] for row in changed)
-            self.env.cr.execute(
+            rows = self.env.execute_query(
                 SQL(
                     """
+                    WITH picked AS (
+                        SELECT t.id AS ticket_id, t.sla_line_id AS old_line, f.id AS new_line
+                          FROM helpdesk_ticket t
+                          JOIN (SELECT DISTINCT round_id FROM helpdesk_ticket_sla
+                                 WHERE id IN %s) changed
+                            ON t.current_round_id = changed.round_id
+                          JOIN LATERAL (%s) f ON TRUE
+                    )
                     UPDATE helpdesk_ticket t
-                       SET sla_line_id = f.id, answer_deadline = fl.deadline,
+                       SET sla_line_id = p.new_line, answer_deadline = fl.deadline,
                            sla_state = fl.sla_state
-                      FROM (SELECT DISTINCT round_id FROM helpdesk_ticket_sla
-                             WHERE id IN %s) changed
-                      JOIN LATERAL (%s) f ON TRUE
-                      JOIN helpdesk_ticket_sla fl ON fl.id = f.id
-                     WHERE t.current_round_id = changed.round_id
+                      FROM picked p
+                      JOIN helpdesk_ticket_sla fl ON fl.id = p.new_line
+                     WHERE t.id = p.ticket_id
+                 RETURNING t.id, p.old_line IS DISTINCT FROM p.new_line
                     """,
                     ids,
                     self._ekonsultasi_round_line_sql("changed.round_id"),
                 )
             )
             self.invalidate_model(["deadline", "warn_date", "escalation_date", "sla_state"])
-            self.env["helpdesk.ticket"].invalidate_model(
-                ["sla_line_id", "answer_deadline", "sla_state"]
-            )
+            Ticket = self.env["helpdesk.ticket"]
+            Ticket.invalidate_model(["sla_line_id", "answer_deadline", "sla_state"])
+            # another line came first: what follows the line (the escalation
+            # level) follows it
+            Ticket.browse(row[0] for row in rows if row[1]).modified(["sla_line_id"])
         return self.browse(row[0] for row in changed)
 
     # ------------------------------------------------------------------

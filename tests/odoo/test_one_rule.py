@@ -324,3 +324,29 @@ class TestOneRule(EkonsultasiCase):
         self.assertTrue(late)
         for ticket in late:
             self.assertLess(ticket.remaining_work_days, -40, ticket.display_name)
+
+    def test_day_off_that_reorders_the_lines_moves_the_consultation_to_the_first(self):
+        """A day off on one calendar moves one policy's limit past the other's:
+        the consultation's line is chosen again, by the same rule."""
+        policy_days = self.env.ref("ekonsultasi_addon.helpdesk_sla_answer_3_days")
+        with freeze_time(wib(2026, 10, 6, 10, 0)):  # a Tuesday
+            ticket = self.consult(self.konsulti.partner_id, self.topic_aset)
+            self.env.flush_all()
+        # 15 working hours on the WITA calendar: Thursday 11.00 WITA, before
+        # the end of the third working day in WIB (Friday 16.30 WIB)
+        self.assertEqual(ticket.sla_line_id.sla_id, self.policy_hours)
+        self.assertEqual(ticket.answer_deadline, D(2026, 10, 8, 3, 0))
+        with freeze_time(wib(2026, 10, 6, 12, 0)):
+            self.env["resource.calendar.leaves"].create(
+                {
+                    "name": "Hari libur daerah",
+                    "calendar_id": self.wita.id,
+                    "date_from": D(2026, 10, 7) - dt.timedelta(hours=8),
+                    "date_to": D(2026, 10, 12, 23, 59) - dt.timedelta(hours=8),
+                }
+            )
+            self.env.flush_all()
+        self.assertEqual(ticket.sla_line_id.sla_id, policy_days)
+        self.assertEqual(ticket.sla_line_id, ticket.current_round_id._ekonsultasi_sla_line())
+        self.assertEqual(ticket.answer_deadline, wib(2026, 10, 9, 16, 30))
+        self.assertEqual(ticket.sla_state, "on_time")
