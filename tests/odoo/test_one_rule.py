@@ -19,7 +19,7 @@ line choice occurs."""
 import datetime as dt
 import random
 
-from ekonsultasi_common import EkonsultasiCase
+from ekonsultasi_common import EkonsultasiCase, wib
 from freezegun import freeze_time
 
 from odoo import Command, fields
@@ -32,22 +32,15 @@ SEED = 20261130
 CONSULTATIONS = 120
 
 
-def wib(*args):
-    return D(*args) - dt.timedelta(hours=7)
-
-
 @tagged("post_install", "-at_install", "ekonsultasi")
 class TestOneRule(EkonsultasiCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
-        cls.calendar = env.ref("ekonsultasi_addon.resource_calendar_hari_kerja_asn")
-        cls.calendar.action_import_holidays(2026)  # no-op if the database has them
+        cls.setup_working_calendar(years=(2026,))
         cls.wita = cls.calendar.copy({"name": "Hari kerja WITA", "tz": "Asia/Makassar"})
         cls.wita.action_import_holidays(2026)
-        cls.awaiting = env.ref("helpdesk_mgmt.helpdesk_ticket_stage_awaiting")
-        cls.progress = env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
         # BKAD: a second policy, in working hours, on the team's calendar (WITA)
         cls.team_bkad.resource_calendar_id = cls.wita
         cls.policy_hours = env["helpdesk.sla"].create(
