@@ -35,13 +35,15 @@ answered
 unanswered
     received minus answered.
 answered within the limit (``on_time``)
-    answered and ``r.answered <= r.deadline``.
+    received rounds whose outcome at ``c`` (:func:`outcome.outcome`, the one
+    definition, on what is known at ``c``) is ``on_time``: answered and
+    ``r.answered <= r.deadline``.
 late
-    ``r.deadline < c`` and not answered by the deadline: either answered late
-    (``late_answered``: answered, after the deadline) or not answered by the
-    cutoff (``late_unanswered``), unless the consultation was closed
-    (withdrawn) without an answer before its deadline. A round without a
-    deadline is never on time nor late.
+    received rounds whose outcome at ``c`` is ``answered_late``
+    (``late_answered``: answered, after the deadline) or ``late``
+    (``late_unanswered``: ``r.deadline < c``, not answered by the cutoff,
+    unless the consultation was closed (withdrawn) without an answer before
+    its deadline). A round without a deadline is never on time nor late.
 open at end
     ``r.submitted < c``, not answered before ``c`` and not closed before
     ``c``: the backlog at the end of the period, including rounds submitted
@@ -89,6 +91,8 @@ import statistics
 from dataclasses import dataclass, field
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
+
+from . import outcome
 
 MONTH = "month"
 QUARTER = "quarter"
@@ -349,23 +353,25 @@ class _Flags:
         if received:
             counted.append("received")
             counted.append("first_rounds" if rnd.round <= 1 else "resubmissions")
-            answered = rnd.answered is not None and rnd.answered < cutoff
-            deadline = rnd.deadline
-            if answered:
+            # what is known at the cutoff, judged by the one rule of outcome.py
+            answered = outcome.known(rnd.answered, cutoff)
+            result = outcome.outcome(
+                rnd.deadline, answered, outcome.known(rnd.closed, cutoff), cutoff
+            )
+            if answered is not None:
                 counted.append("answered")
                 self.days = rnd.answer_days
-                if deadline is not None and rnd.answered <= deadline:
-                    counted.append("on_time")
-            if deadline is not None and deadline < cutoff:
-                if answered and rnd.answered > deadline:
-                    self.late_status = ANSWERED_LATE
-                elif not answered and not (rnd.closed is not None and rnd.closed <= deadline):
-                    self.late_status = UNANSWERED
-                if self.late_status:
-                    counted.append("late")
-                    counted.append(
-                        "late_answered" if self.late_status == ANSWERED_LATE else "late_unanswered"
-                    )
+            if result == outcome.ON_TIME:
+                counted.append("on_time")
+            elif result == outcome.ANSWERED_LATE:
+                self.late_status = ANSWERED_LATE
+            elif result == outcome.LATE:
+                self.late_status = UNANSWERED
+            if self.late_status:
+                counted.append("late")
+                counted.append(
+                    "late_answered" if self.late_status == ANSWERED_LATE else "late_unanswered"
+                )
         if _open_at(rnd, cutoff):
             counted.append("open_at_end")
         self.counted = counted

@@ -118,21 +118,20 @@ def _describe(exc):
     return ": ".join(parts)
 
 
-def connect(config, bind_dn=None, password=None):
-    """Open a connection to ``config.uri`` and bind.
-
-    Binds as ``bind_dn``/``password`` when given, else as the service account
-    of the configuration (anonymously if it has none). STARTTLS is run before
-    any credential is sent. Raises :class:`DirectoryError` on any failure,
-    ``ldap.INVALID_CREDENTIALS`` included (callers that check a user's
-    password use :func:`authenticate`)."""
-    try:
-        conn = ldap.initialize(config.uri)
-    except ldap.LDAPError as exc:
-        raise DirectoryError(f"invalid LDAP URI {config.uri}: {_describe(exc)}", exc) from exc
+def open_connection(config, *, chase_referrals=False):
+    """An LDAP connection to ``config.uri``, not bound yet: the one builder of
+    the addon's connections (the SIMPEG client here, auth_ldap's ``_connect``
+    of ``res.company.ldap``). LDAP v3, network and operation time-outs of
+    ``config.timeout``, with ldaps:// or STARTTLS the certificate checked as
+    ``config.tls_require_cert`` says against ``config.ca_file`` (or the
+    system CAs), STARTTLS run before anything is sent. Referrals are not
+    chased unless ``chase_referrals`` (auth_ldap chases them unless its
+    ``auth_ldap.disable_chase_ref`` is set). Raises ``ldap.LDAPError``."""
+    conn = ldap.initialize(config.uri)
     try:
         conn.set_option(ldap.OPT_PROTOCOL_VERSION, ldap.VERSION3)
-        conn.set_option(ldap.OPT_REFERRALS, 0)
+        if not chase_referrals:
+            conn.set_option(ldap.OPT_REFERRALS, 0)
         conn.set_option(ldap.OPT_NETWORK_TIMEOUT, float(config.timeout))
         conn.set_option(ldap.OPT_TIMEOUT, float(config.timeout))
         if config.encrypted:
@@ -143,6 +142,25 @@ def connect(config, bind_dn=None, password=None):
             conn.set_option(ldap.OPT_X_TLS_NEWCTX, 0)
         if config.starttls and not config.is_ldaps:
             conn.start_tls_s()
+    except ldap.LDAPError:
+        _unbind_quietly(conn)
+        raise
+    return conn
+
+
+def connect(config, bind_dn=None, password=None):
+    """Open a connection to ``config.uri`` (:func:`open_connection`) and bind.
+
+    Binds as ``bind_dn``/``password`` when given, else as the service account
+    of the configuration (anonymously if it has none). STARTTLS is run before
+    any credential is sent. Raises :class:`DirectoryError` on any failure,
+    ``ldap.INVALID_CREDENTIALS`` included (callers that check a user's
+    password use :func:`authenticate`)."""
+    try:
+        conn = open_connection(config)
+    except ldap.LDAPError as exc:
+        raise DirectoryError(f"cannot connect to {config.uri}: {_describe(exc)}", exc) from exc
+    try:
         if bind_dn is None:
             bind_dn, password = config.bind_dn, config.bind_password
         conn.simple_bind_s(bind_dn or "", password or "")

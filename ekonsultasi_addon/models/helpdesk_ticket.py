@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime
-from datetime import timedelta
 
 import numpy as np
 import pytz
@@ -8,7 +7,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_datetime
+from odoo.tools import SQL, format_datetime
 
 from ..lib import workdays
 from .res_partner import KONSULTI_ORIGINS
@@ -243,9 +242,7 @@ class HelpdeskTicket(models.Model):
             lines = ticket.ticket_sla_ids.filtered(
                 lambda line, t=ticket: line.round_id == t.current_round_id
             )
-            ticket.sla_line_id = lines.sorted(
-                lambda line: (line.deadline or datetime.datetime.max, line.id)
-            )[:1]
+            ticket.sla_line_id = lines._ekonsultasi_first()
 
     @api.depends("sla_line_id.escalation_1_date", "sla_line_id.escalation_2_date")
     def _compute_escalation_level(self):
@@ -267,10 +264,7 @@ class HelpdeskTicket(models.Model):
                 self.browse([t.id for t in tickets]).remaining_work_days = 0.0
                 continue
             deadlines = [t.answer_deadline for t in tickets]
-            work = calendar._ekonsultasi_work_calendar(
-                min(min(deadlines), fields.Datetime.now()).date() - timedelta(days=7),
-                max(deadlines).date() + timedelta(days=120),
-            )
+            work = calendar._ekonsultasi_work_calendar_around([*deadlines, fields.Datetime.now()])
             seconds = work.working_seconds(
                 np.repeat(now, len(tickets)), workdays.to_epoch(deadlines)
             )
@@ -298,6 +292,39 @@ class HelpdeskTicket(models.Model):
                 lang_code=self.env.lang,
             )
             ticket.answer_deadline_display = f"{text} {_zone_label(tz, ticket.answer_deadline)}"
+
+    # ------------------------------------------------------------------
+    # Which calendar counts
+    # ------------------------------------------------------------------
+
+    def _ekonsultasi_calendar(self, policy=None):
+        """The working calendar this consultation's time is counted on (its
+        limits, pauses, answer times): that of the SLA policy ``policy`` when
+        it has one, else the team's, else the company's. The one rule: SLA
+        lines, rounds and the recap's time zone ask here; the SQL that needs
+        it is :meth:`_ekonsultasi_calendar_sql`."""
+        self.ensure_one()
+        return self._ekonsultasi_pick_calendar(policy, self.team_id, self.company_id)
+
+    @api.model
+    def _ekonsultasi_pick_calendar(self, policy, team, company):
+        return (
+            (policy and policy.calendar_id)
+            or (team and team.resource_calendar_id)
+            or company.resource_calendar_id
+        )
+
+    @api.model
+    def _ekonsultasi_calendar_sql(self, policy, team, company):
+        """:meth:`_ekonsultasi_pick_calendar` in SQL, on the table aliases of
+        the policy (helpdesk_sla), team and company (tested against it in
+        tests/odoo/test_one_rule.py)."""
+        return SQL(
+            "COALESCE(%s.calendar_id, %s.resource_calendar_id, %s.resource_calendar_id)",
+            SQL.identifier(policy),
+            SQL.identifier(team),
+            SQL.identifier(company),
+        )
 
     # ------------------------------------------------------------------
     # CRUD

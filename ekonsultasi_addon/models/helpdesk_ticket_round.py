@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
-from datetime import timedelta
 
 import numpy as np
 
@@ -79,21 +78,20 @@ class HelpdeskTicketRound(models.Model):
 
     def _ekonsultasi_sla_line(self):
         """The line of the round's answer limit: the earliest if several
-        policies apply (as the consultation's ``sla_line_id``)."""
+        policies apply (``helpdesk.ticket.sla._ekonsultasi_first``, as the
+        consultation's ``sla_line_id``)."""
         self.ensure_one()
-        return self.sla_line_ids.sorted(
-            lambda line: (line.deadline or fields.Datetime.now(), line.id)
-        )[:1]
+        return self.sla_line_ids._ekonsultasi_first()
 
     def _ekonsultasi_work_calendar(self, line=None):
         """The calendar the round's time is counted on: that of its answer
-        limit (``line``, found when not given), else the company's."""
+        limit (``line``, found when not given), by the one rule of
+        ``helpdesk.ticket._ekonsultasi_calendar`` (without a line: the
+        team's, else the company's)."""
         self.ensure_one()
         if line is None:
             line = self._ekonsultasi_sla_line()
-        if line:
-            return line._ekonsultasi_calendar()
-        return self.ticket_id.company_id.resource_calendar_id
+        return self.ticket_id._ekonsultasi_calendar(line.sla_id)
 
     @api.depends(
         "start_date",
@@ -122,10 +120,7 @@ class HelpdeskTicketRound(models.Model):
                 continue
             starts = [r.start_date for r in rounds]
             answers = [r.answer_date for r in rounds]
-            # the working calendar wants 60 days of room after the last date
-            work = calendar._ekonsultasi_work_calendar(
-                min(starts).date() - timedelta(days=7), max(answers).date() + timedelta(days=90)
-            )
+            work = calendar._ekonsultasi_work_calendar_around(starts + answers)
             answer_epochs = workdays.to_epoch(answers)
             open_pauses = work.working_seconds(
                 workdays.to_epoch([pause_start for _rnd, _paused, pause_start in group]),
@@ -236,17 +231,18 @@ class HelpdeskTicketRound(models.Model):
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT t.id, t.number, t.name, r.number, r.start_date,
-                       (SELECT MIN(l.deadline) FROM helpdesk_ticket_sla l
-                         WHERE l.round_id = r.id),
+                SELECT t.id, t.number, t.name, r.number, r.start_date, l.deadline,
                        r.answer_date, t.closed_date, t.perangkat_daerah_id, t.category_id,
                        COALESCE(r.answer_user_id, t.user_id), t.konsulti_origin,
                        t.origin_perangkat_daerah_id,
                        t.origin_desa_id, t.origin_kecamatan_id, r.answer_work_days
                   FROM helpdesk_ticket_round r
                   JOIN helpdesk_ticket t ON t.id = r.ticket_id
+             LEFT JOIN LATERAL (%s) l ON TRUE
                  WHERE %s
                 """,
+                # the round's SLA line, as _ekonsultasi_sla_line chooses it
+                self.env["helpdesk.ticket.sla"]._ekonsultasi_round_line_sql("r.id"),
                 SQL(" AND ").join(where),
             )
         )

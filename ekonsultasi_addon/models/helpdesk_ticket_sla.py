@@ -1,7 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import threading
 from collections import defaultdict
-from datetime import timedelta
 
 import numpy as np
 from markupsafe import Markup
@@ -9,7 +8,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..lib import workdays
+from ..lib import outcome, workdays
 
 SLA_STATES = [
     ("on_time", "On time"),
@@ -19,8 +18,6 @@ SLA_STATES = [
     ("met_late", "Met late"),
     ("paused", "Paused"),
 ]
-# days of calendar built around the dates of a batch: room for long holidays
-_HORIZON_DAYS = 400
 
 
 class HelpdeskTicketSla(models.Model):
@@ -117,29 +114,45 @@ class HelpdeskTicketSla(models.Model):
     def _compute_sla_state(self):
         now = fields.Datetime.now()
         for line in self:
-            if not line.round_id or not line.deadline:
-                line.sla_state = False
-            elif line.answer_date:
-                line.sla_state = "met" if line.answer_date <= line.deadline else "met_late"
-            elif line.pause_start:
-                line.sla_state = "paused"
-            elif now > line.deadline:
-                line.sla_state = "late"
-            elif line.warn_date and now >= line.warn_date:
-                line.sla_state = "at_risk"
-            else:
-                line.sla_state = "on_time"
+            line.sla_state = (
+                line.round_id
+                and outcome.line_state(
+                    line.deadline or None,
+                    line.answer_date or None,
+                    now,
+                    paused=bool(line.pause_start),
+                    warn=line.warn_date or None,
+                )
+            ) or False
 
     # ------------------------------------------------------------------
     # Working-time arithmetic, in batches
     # ------------------------------------------------------------------
 
     def _ekonsultasi_calendar(self):
+        """The calendar this line counts on: the one rule of "which calendar
+        counts" (``helpdesk.ticket._ekonsultasi_calendar``, with the policy)."""
         self.ensure_one()
-        return (
-            self.sla_id.calendar_id
-            or self.ticket_id.team_id.resource_calendar_id
-            or self.ticket_id.company_id.resource_calendar_id
+        return self.ticket_id._ekonsultasi_calendar(self.sla_id)
+
+    def _ekonsultasi_first(self):
+        """The SLA line of a round among these lines of one round: the
+        earliest deadline, lines without deadline last, ties by id
+        (``outcome.first_line_key``). The SQL that needs it uses
+        :meth:`_ekonsultasi_round_line_sql`, the same order."""
+        return self.sorted(lambda line: outcome.first_line_key(line.deadline or None, line.id))[:1]
+
+    @api.model
+    def _ekonsultasi_round_line_sql(self, round_id):
+        """A subquery (for ``LEFT JOIN LATERAL``) giving ``id`` and ``deadline``
+        of the SLA line of the round ``round_id`` (an SQL expression, such as
+        ``r.id``): :meth:`_ekonsultasi_first` in SQL, for the queries that read
+        thousands of rounds (tests/odoo/test_one_rule.py compares them)."""
+        return SQL(
+            "SELECT s.id, s.deadline FROM helpdesk_ticket_sla s"
+            " WHERE s.round_id = %s ORDER BY %s LIMIT 1",
+            SQL(round_id),
+            SQL(outcome.first_line_order_sql("s")),
         )
 
     def _ekonsultasi_compute_deadlines(self):
@@ -183,10 +196,7 @@ class HelpdeskTicketSla(models.Model):
         datetimes) for submissions ``received``, with ``paused`` working
         seconds, under ``policies`` = (days, hours, counting rule, reminder
         days, escalation days) each, on one resource calendar."""
-        work = calendar._ekonsultasi_work_calendar(
-            min(received).date() - timedelta(days=7),
-            max(received).date() + timedelta(days=_HORIZON_DAYS),
-        )
+        work = calendar._ekonsultasi_work_calendar_around(received, planning=True)
         epoch = workdays.to_epoch(received)
         days = np.array([p[0] for p in policies], dtype=np.int64)
         extra_hours = np.array([p[1] for p in policies], dtype=float)
@@ -247,8 +257,7 @@ class HelpdeskTicketSla(models.Model):
                        l.deadline, l.warn_date, l.escalation_date,
                        COALESCE(s.days, 0), COALESCE(s.hours, 0), s.counting_rule,
                        COALESCE(s.reminder_days, 0), COALESCE(s.escalation_days, 0),
-                       COALESCE(s.calendar_id, tm.resource_calendar_id,
-                                c.resource_calendar_id) AS calendar_id
+                       %s AS calendar_id
                   FROM helpdesk_ticket_sla l
                   JOIN helpdesk_sla s ON s.id = l.sla_id
                   JOIN helpdesk_ticket t ON t.id = l.ticket_id
@@ -257,6 +266,7 @@ class HelpdeskTicketSla(models.Model):
                  WHERE l.round_id IS NOT NULL AND l.answer_date IS NULL
                    AND l.deadline IS NOT NULL AND (%s)
                 """,
+                self.env["helpdesk.ticket"]._ekonsultasi_calendar_sql("s", "tm", "c"),
                 touches,
             )
         )
@@ -280,15 +290,7 @@ class HelpdeskTicketSla(models.Model):
             for row, new in zip(group, zip(*limits, strict=True), strict=True):
                 if new != tuple(row[4:7]):
                     deadline, warn, _escalation = new
-                    state = (
-                        "paused"
-                        if row[3]
-                        else "late"
-                        if now > deadline
-                        else "at_risk"
-                        if now >= warn
-                        else "on_time"
-                    )
+                    state = outcome.line_state(deadline, None, now, paused=bool(row[3]), warn=warn)
                     changed.append((row[0], *new, state))
         if changed:
             values = SQL(", ").join(
@@ -307,21 +309,38 @@ class HelpdeskTicketSla(models.Model):
                     values,
                 )
             )
-            # the consultations' stored copies of their current line
+            # the consultations' stored copies of their current line, chosen
+            # again by the one rule: moved limits may change which comes first
             ids = tuple(row[0] for row in changed)
-            self.env.cr.execute(
+            rows = self.env.execute_query(
                 SQL(
                     """
+                    WITH picked AS (
+                        SELECT t.id AS ticket_id, t.sla_line_id AS old_line, f.id AS new_line
+                          FROM helpdesk_ticket t
+                          JOIN (SELECT DISTINCT round_id FROM helpdesk_ticket_sla
+                                 WHERE id IN %s) changed
+                            ON t.current_round_id = changed.round_id
+                          JOIN LATERAL (%s) f ON TRUE
+                    )
                     UPDATE helpdesk_ticket t
-                       SET answer_deadline = l.deadline, sla_state = l.sla_state
-                      FROM helpdesk_ticket_sla l
-                     WHERE t.sla_line_id = l.id AND l.id IN %s
+                       SET sla_line_id = p.new_line, answer_deadline = fl.deadline,
+                           sla_state = fl.sla_state
+                      FROM picked p
+                      JOIN helpdesk_ticket_sla fl ON fl.id = p.new_line
+                     WHERE t.id = p.ticket_id
+                 RETURNING t.id, p.old_line IS DISTINCT FROM p.new_line
                     """,
                     ids,
+                    self._ekonsultasi_round_line_sql("changed.round_id"),
                 )
             )
             self.invalidate_model(["deadline", "warn_date", "escalation_date", "sla_state"])
-            self.env["helpdesk.ticket"].invalidate_model(["answer_deadline", "sla_state"])
+            Ticket = self.env["helpdesk.ticket"]
+            Ticket.invalidate_model(["sla_line_id", "answer_deadline", "sla_state"])
+            # another line came first: what follows the line (the escalation
+            # level) follows it
+            Ticket.browse(row[0] for row in rows if row[1]).modified(["sla_line_id"])
         return self.browse(row[0] for row in changed)
 
     # ------------------------------------------------------------------
@@ -340,9 +359,8 @@ class HelpdeskTicketSla(models.Model):
             self.pause_start = now
         elif not waiting and self.pause_start:
             calendar = self._ekonsultasi_calendar()
-            work = calendar._ekonsultasi_work_calendar(
-                self.received_date.date() - timedelta(days=7),
-                now.date() + timedelta(days=_HORIZON_DAYS),
+            work = calendar._ekonsultasi_work_calendar_around(
+                [self.received_date, self.pause_start, now]
             )
             spent = work.working_seconds(
                 workdays.to_epoch([self.pause_start]), workdays.to_epoch([now])

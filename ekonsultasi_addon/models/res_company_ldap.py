@@ -24,8 +24,6 @@ login, never an error page.
 import datetime
 import logging
 
-import ldap
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessDenied, UserError, ValidationError
 from odoo.tools.misc import str2bool
@@ -214,32 +212,18 @@ class ResCompanyLdap(models.Model):
         return confs
 
     def _connect(self, conf):
-        """auth_ldap's connection, plus ldaps://, the CA file, the
+        """auth_ldap's connection, built by the addon's one builder
+        (``simpeg_ldap.open_connection``): plus ldaps://, the CA file, the
         certificate check and time-outs (used by auth_ldap's own query and
-        password change of non-SIMPEG servers)."""
-        scheme = "ldaps" if conf.get("ldap_ssl") else "ldap"
-        connection = ldap.initialize(f"{scheme}://{conf['ldap_server']}:{conf['ldap_server_port']}")
+        password change of non-SIMPEG servers). Referrals are chased unless
+        ``auth_ldap.disable_chase_ref`` is set, as auth_ldap does."""
         # sudo: a system parameter auth_ldap itself reads for any login
         chase_ref_disabled = (
             self.env["ir.config_parameter"].sudo().get_param("auth_ldap.disable_chase_ref")
         )
-        if str2bool(chase_ref_disabled):
-            connection.set_option(ldap.OPT_REFERRALS, ldap.OPT_OFF)
-        timeout = float(conf.get("ldap_timeout") or 10)
-        connection.set_option(ldap.OPT_NETWORK_TIMEOUT, timeout)
-        if conf.get("ldap_ssl") or conf.get("ldap_tls"):
-            level = {
-                "demand": ldap.OPT_X_TLS_DEMAND,
-                "allow": ldap.OPT_X_TLS_ALLOW,
-                "never": ldap.OPT_X_TLS_NEVER,
-            }[conf.get("ldap_tls_require_cert") or "demand"]
-            connection.set_option(ldap.OPT_X_TLS_REQUIRE_CERT, level)
-            if conf.get("ldap_ca_file"):
-                connection.set_option(ldap.OPT_X_TLS_CACERTFILE, conf["ldap_ca_file"])
-            connection.set_option(ldap.OPT_X_TLS_NEWCTX, 0)
-        if conf.get("ldap_tls") and not conf.get("ldap_ssl"):
-            connection.start_tls_s()
-        return connection
+        return simpeg_ldap.open_connection(
+            self._ldap_connection_config(conf), chase_referrals=not str2bool(chase_ref_disabled)
+        )
 
     def _authenticate(self, conf, login, password):
         """The entry of ``login`` when ``password`` is right, else False;
@@ -368,22 +352,32 @@ class ResCompanyLdap(models.Model):
             self.env._("The LDAP server %(name)s has no address.", name=self.display_name)
         )
 
-    def _simpeg_config(self, conf=None):
-        """The ``SimpegLdapConfig`` of this server."""
-        self.ensure_one()
-        conf = conf or self._simpeg_conf()
+    @api.model
+    def _ldap_connection_config(self, conf, **values):
+        """The ``SimpegLdapConfig`` of the configuration dictionary ``conf``
+        (``_get_ldap_dicts``): URI, STARTTLS, CA, certificate check, time-out
+        and accounts, the one reading of them; ``values`` add the rest."""
         scheme = "ldaps" if conf.get("ldap_ssl") else "ldap"
         return simpeg_ldap.SimpegLdapConfig(
             uri=f"{scheme}://{conf['ldap_server']}:{conf['ldap_server_port']}",
-            base=conf["ldap_base"],
+            base=conf.get("ldap_base") or "",
             bind_dn=conf.get("ldap_binddn") or "",
             bind_password=conf.get("ldap_password") or "",
-            filter=self.simpeg_people_filter or simpeg_ldap.DEFAULT_FILTER,
-            login_filter=conf["ldap_filter"],
             starttls=bool(conf.get("ldap_tls")) and not conf.get("ldap_ssl"),
             ca_file=conf.get("ldap_ca_file") or "",
             tls_require_cert=conf.get("ldap_tls_require_cert") or "demand",
             timeout=float(conf.get("ldap_timeout") or 10),
+            **values,
+        )
+
+    def _simpeg_config(self, conf=None):
+        """The ``SimpegLdapConfig`` of this server."""
+        self.ensure_one()
+        conf = conf or self._simpeg_conf()
+        return self._ldap_connection_config(
+            conf,
+            filter=self.simpeg_people_filter or simpeg_ldap.DEFAULT_FILTER,
+            login_filter=conf["ldap_filter"],
             page_size=self.simpeg_page_size or simpeg_ldap.DEFAULT_PAGE_SIZE,
         )
 

@@ -9,6 +9,17 @@ from odoo.exceptions import UserError
 
 from ..lib import workdays
 
+# The range of days a working calendar is built on around the instants of a
+# computation (lib.workdays wants 60 days of room after the last one):
+# a week before the earliest, for instants on a day off (RANGE_BEFORE_DAYS);
+# after the latest, 90 days when every instant is known (measuring between
+# them, RANGE_AFTER_DAYS), 400 when a limit is still to be found after them
+# (3 hari kerja, the pauses and two escalation days, across long holidays
+# such as Idul Fitri and the year's end, RANGE_PLANNING_DAYS).
+RANGE_BEFORE_DAYS = 7
+RANGE_AFTER_DAYS = 90
+RANGE_PLANNING_DAYS = 400
+
 
 class ResourceCalendar(models.Model):
     _inherit = "resource.calendar"
@@ -49,6 +60,16 @@ class ResourceCalendar(models.Model):
             end = pytz.utc.localize(leave.date_to).astimezone(tz).date()
             days_off.update(start + dt.timedelta(days=i) for i in range((end - start).days + 1))
         return workdays.WorkCalendar(self.tz or "UTC", week, days_off, first=first, last=last)
+
+    def _ekonsultasi_work_calendar_around(self, moments, planning=False):
+        """:meth:`_ekonsultasi_work_calendar` around the naive UTC datetimes
+        ``moments``, with the margins above: ``planning`` when limits are to
+        be found after them, else only measured between them."""
+        after = RANGE_PLANNING_DAYS if planning else RANGE_AFTER_DAYS
+        return self._ekonsultasi_work_calendar(
+            min(moments).date() - dt.timedelta(days=RANGE_BEFORE_DAYS),
+            max(moments).date() + dt.timedelta(days=after),
+        )
 
     # ------------------------------------------------------------------
     # Holidays

@@ -2,15 +2,16 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from ..lib import outcome
 from ..models.res_partner import KONSULTI_ORIGINS
 
 OUTCOMES = [
-    ("on_time", "Answered within the limit"),
-    ("answered_late", "Answered late"),
-    ("late", "Not answered, past the limit"),
-    ("pending", "Open, within the limit"),
-    ("closed", "Closed without answer"),
-    ("no_limit", "Without limit"),
+    (outcome.ON_TIME, "Answered within the limit"),
+    (outcome.ANSWERED_LATE, "Answered late"),
+    (outcome.LATE, "Not answered, past the limit"),
+    (outcome.PENDING, "Open, within the limit"),
+    (outcome.CLOSED, "Closed without answer"),
+    (outcome.NO_LIMIT, "Without limit"),
 ]
 
 
@@ -37,6 +38,9 @@ class EkonsultasiRoundAnalysis(models.Model):
     start_date = fields.Datetime(string="Submitted on", readonly=True)
     answer_date = fields.Datetime(string="Answered on", readonly=True)
     deadline = fields.Datetime(string="Answer due", readonly=True)
+    sla_line_id = fields.Many2one(
+        comodel_name="helpdesk.ticket.sla", string="Answer limit", readonly=True
+    )
     perangkat_daerah_id = fields.Many2one(
         comodel_name="ekonsultasi.perangkat.daerah", string="Perangkat daerah", readonly=True
     )
@@ -76,14 +80,18 @@ class EkonsultasiRoundAnalysis(models.Model):
     resubmission_count = fields.Integer(string="Re-submissions", readonly=True)
 
     def init(self):
-        # the outcome as lib/recap.py defines it, at the moment of reading
+        # The outcome of lib/outcome.py (outcome_sql: the same rule, kept
+        # beside the Python one) at the moment of reading, on the round's SLA
+        # line chosen as helpdesk.ticket.sla._ekonsultasi_first chooses it
+        # (_ekonsultasi_round_line_sql); tests/odoo/test_one_rule.py feeds
+        # both the same generated rounds.
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL(
                 """
                 CREATE OR REPLACE VIEW %s AS (
                 SELECT r.id, r.ticket_id, t.company_id, r.number AS round_number,
-                       r.start_date, r.answer_date, l.deadline,
+                       r.start_date, r.answer_date, l.deadline, l.id AS sla_line_id,
                        t.perangkat_daerah_id, t.category_id, t.team_id,
                        COALESCE(r.answer_user_id, t.user_id) AS user_id,
                        t.stage_id, t.konsulti_origin, t.origin_perangkat_daerah_id,
@@ -92,34 +100,28 @@ class EkonsultasiRoundAnalysis(models.Model):
                        CASE WHEN r.answer_date IS NOT NULL THEN r.answer_work_days END
                            AS answer_work_days,
                        (r.answer_date IS NOT NULL)::int AS answered_count,
-                       (o.outcome = 'on_time')::int AS on_time_count,
-                       (o.outcome IN ('answered_late', 'late'))::int AS late_count,
-                       (o.outcome IN ('late', 'pending', 'no_limit')
-                        AND r.answer_date IS NULL)::int AS open_count,
+                       (o.outcome = %s)::int AS on_time_count,
+                       (o.outcome IN %s)::int AS late_count,
+                       (o.outcome IN %s AND r.answer_date IS NULL)::int AS open_count,
                        (r.number > 1)::int AS resubmission_count
                   FROM helpdesk_ticket_round r
                   JOIN helpdesk_ticket t ON t.id = r.ticket_id AND t.active
-             LEFT JOIN LATERAL (
-                       SELECT s.deadline FROM helpdesk_ticket_sla s
-                        WHERE s.round_id = r.id AND s.deadline IS NOT NULL
-                     ORDER BY s.deadline, s.id LIMIT 1
-                       ) l ON TRUE
-             LEFT JOIN LATERAL (
-                       SELECT CASE
-                           WHEN l.deadline IS NULL AND (r.answer_date IS NOT NULL
-                                OR t.closed_date IS NULL) THEN 'no_limit'
-                           WHEN r.answer_date IS NOT NULL AND r.answer_date <= l.deadline
-                               THEN 'on_time'
-                           WHEN r.answer_date IS NOT NULL THEN 'answered_late'
-                           WHEN t.closed_date IS NOT NULL
-                                AND (l.deadline IS NULL OR t.closed_date <= l.deadline)
-                               THEN 'closed'
-                           WHEN l.deadline < (now() AT TIME ZONE 'UTC') THEN 'late'
-                           ELSE 'pending'
-                       END AS outcome
-                       ) o ON TRUE
+             LEFT JOIN LATERAL (%s) l ON TRUE
+             LEFT JOIN LATERAL (SELECT %s AS outcome) o ON TRUE
                 )
                 """,
                 SQL.identifier(self._table),
+                outcome.ON_TIME,
+                tuple(sorted(outcome.LATE_OUTCOMES)),
+                (outcome.LATE, outcome.PENDING, outcome.NO_LIMIT),
+                self.env["helpdesk.ticket.sla"]._ekonsultasi_round_line_sql("r.id"),
+                SQL(
+                    outcome.outcome_sql(
+                        deadline="l.deadline",
+                        answered="r.answer_date",
+                        closed="t.closed_date",
+                        at="(now() AT TIME ZONE 'UTC')",
+                    )
+                ),
             )
         )

@@ -224,7 +224,10 @@ class EkonsultasiRecapWizard(models.TransientModel):
             order="company_id, id",
             limit=1,
         )
-        calendar = policy.calendar_id or self.company_id.resource_calendar_id
+        # the rule of the consultations' calendars, without a team
+        calendar = self.env["helpdesk.ticket"]._ekonsultasi_pick_calendar(
+            policy, None, self.company_id
+        )
         return calendar.tz or "Asia/Jakarta"
 
     def _ekonsultasi_filter_values(self):

@@ -3,6 +3,8 @@ konsultan teams, topics, konsulti of an agency and of a village, the
 Inspektorat and an administrator (built once per class, as OCA
 helpdesk_mgmt's tests/common.py does)."""
 
+import datetime as dt
+
 from freezegun import freeze_time
 
 from odoo import Command, http
@@ -12,6 +14,11 @@ KONSULTAN = "ekonsultasi_addon.group_ekonsultasi_konsultan"
 KONSULTI = "ekonsultasi_addon.group_ekonsultasi_konsulti"
 INSPEKTORAT = "ekonsultasi_addon.group_ekonsultasi_inspektorat"
 ADMIN = "ekonsultasi_addon.group_ekonsultasi_admin"
+
+
+def wib(*args):
+    """A WIB wall-clock time as the naive UTC datetime Odoo stores."""
+    return dt.datetime(*args) - dt.timedelta(hours=7)
 
 
 class EkonsultasiDataMixin:
@@ -127,6 +134,18 @@ class EkonsultasiDataMixin:
         cls.topic_aset = Category.create(
             {"name": "Pengelolaan aset daerah", "parent_id": cls.cat_bkad.id}
         )
+
+    @classmethod
+    def setup_working_calendar(cls, years=(2026, 2027)):
+        """The calendar *Hari kerja ASN* with the holidays of ``years`` (a
+        no-op for the years the database has), and the stages that pause
+        the limit (waiting for the konsulti) and resume it."""
+        cls.calendar = cls.env.ref("ekonsultasi_addon.resource_calendar_hari_kerja_asn")
+        for year in years:  # whatever year the database was made
+            cls.calendar.action_import_holidays(year)
+        cls.awaiting = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_awaiting")
+        cls.progress = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
+        return cls.calendar
 
     @classmethod
     def consult(cls, partner, category=None, name="Pertanyaan", **values):

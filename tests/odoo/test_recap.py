@@ -69,7 +69,7 @@ import io
 from unittest.mock import patch
 
 import openpyxl
-from ekonsultasi_common import KONSULTI, EkonsultasiCase
+from ekonsultasi_common import KONSULTI, EkonsultasiCase, wib
 from freezegun import freeze_time
 
 from odoo import Command
@@ -88,11 +88,6 @@ HEADER = rx.HEADER_ROW + 1  # openpyxl counts rows from 1
 #: the report is printed after the period
 PRINTED = D(2026, 4, 15, 2, 0)  # 09.00 WIB
 Q1_TABLES = ("helpdesk_ticket", "helpdesk_ticket_round", "helpdesk_ticket_sla", "mail_message")
-
-
-def wib(*args):
-    """A WIB wall-clock time as the naive UTC datetime Odoo stores."""
-    return D(*args) - dt.timedelta(hours=7)
 
 
 def figures(received, first, resub, answered, on_time, late, late_ans, late_unans, open_, days):
@@ -152,8 +147,7 @@ class RecapCase(EkonsultasiCase):
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
-        cls.calendar = env.ref("ekonsultasi_addon.resource_calendar_hari_kerja_asn")
-        cls.calendar.action_import_holidays(2026)  # no-op if the database has them
+        cls.setup_working_calendar(years=(2026,))
         cls.Wizard = env["ekonsultasi.recap.wizard"]
         cls.village = cls.company.ekonsultasi_village_label or "Village"
         cls.kecamatan_2 = env["ekonsultasi.kecamatan"].create(

@@ -6,6 +6,8 @@ refused, STARTTLS and ldaps work."""
 import sys
 from pathlib import Path
 
+import ldap
+
 from odoo.exceptions import AccessDenied
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
@@ -143,6 +145,29 @@ class TestSimpegLogin(HttpCase):
         self.server.write({"ldap_tls": True, "ldap_ca_file": str(self.directory.server.ca_file)})
         person = self.people["pelaksana"]
         self.assertTrue(self.login(person.login, person.password))
+
+    def test_auth_ldap_connection_is_the_libs(self):
+        """auth_ldap's ``_connect`` (its own query and password change) is
+        built by ``simpeg_ldap.open_connection``: STARTTLS with the CA and
+        time-outs of the server, referrals chased unless
+        ``auth_ldap.disable_chase_ref`` says no, as auth_ldap does."""
+        self.server.write({"ldap_tls": True, "ldap_ca_file": str(self.directory.server.ca_file)})
+        Ldap = self.env["res.company.ldap"]
+        conf = next(c for c in Ldap._get_ldap_dicts() if c["id"] == self.server.id)
+        params = self.env["ir.config_parameter"].sudo()
+        for disabled, chased in (("True", False), ("False", True)):
+            params.set_param("auth_ldap.disable_chase_ref", disabled)
+            conn = Ldap._connect(conf)
+            try:
+                self.assertEqual(bool(conn.get_option(ldap.OPT_REFERRALS)), chased)
+                self.assertEqual(conn.get_option(ldap.OPT_NETWORK_TIMEOUT), 5)
+                self.assertTrue(conn.get_option(ldap.OPT_X_TLS_VERSION))  # encrypted
+                conn.simple_bind_s(conf["ldap_binddn"], conf["ldap_password"])
+                self.assertTrue(conn.whoami_s())
+            finally:
+                conn.unbind_s()
+        # and auth_ldap's own query goes through it
+        self.assertTrue(Ldap._query(conf, "(objectClass=inetOrgPerson)", ["uid"]))
 
     def test_ldaps(self):
         self.server.write(

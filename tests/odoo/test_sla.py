@@ -5,7 +5,7 @@ escalation, through helpdesk_mgmt_sla's policies and lines."""
 import datetime as dt
 from unittest.mock import patch
 
-from ekonsultasi_common import EkonsultasiCase
+from ekonsultasi_common import EkonsultasiCase, wib
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -13,22 +13,13 @@ from odoo.tests import tagged
 D = dt.datetime
 
 
-def wib(*args):
-    """A WIB wall-clock time as the naive UTC datetime Odoo stores."""
-    return D(*args) - dt.timedelta(hours=7)
-
-
 @tagged("post_install", "-at_install", "ekonsultasi")
 class TestAnswerLimit(EkonsultasiCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.calendar = cls.env.ref("ekonsultasi_addon.resource_calendar_hari_kerja_asn")
-        for year in (2026, 2027):  # whatever year the database was made
-            cls.calendar.action_import_holidays(year)
+        cls.setup_working_calendar()
         cls.policy = cls.env.ref("ekonsultasi_addon.helpdesk_sla_answer_3_days")
-        cls.awaiting = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_awaiting")
-        cls.progress = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
         cls.team_insp.user_id = cls.administrator  # team leader: head of agency
         cls.company.ekonsultasi_inspektur_id = cls.inspektur
 

@@ -101,6 +101,18 @@ def test_tls_refuses_a_certificate_of_an_unknown_ca(tls_directory, tmp_path, mod
         simpeg_ldap.connect(tls_directory.config_for(**changes))
 
 
+def test_open_connection_chases_referrals_only_when_asked():
+    """The one connection builder (auth_ldap's _connect uses it too): nothing
+    is sent before a bind, referrals are not chased unless asked."""
+    config = simpeg_ldap.SimpegLdapConfig(uri="ldap://127.0.0.1:9", base="dc=x", timeout=3)
+    conn = simpeg_ldap.open_connection(config)
+    assert conn.get_option(ldap.OPT_REFERRALS) == 0
+    assert conn.get_option(ldap.OPT_NETWORK_TIMEOUT) == 3
+    assert conn.get_option(ldap.OPT_TIMEOUT) == 3
+    conn = simpeg_ldap.open_connection(config, chase_referrals=True)
+    assert conn.get_option(ldap.OPT_REFERRALS) != 0  # libldap says -1: on
+
+
 def test_wrong_service_password_is_a_directory_error(simpeg_directory):
     with pytest.raises(DirectoryError) as info:
         simpeg_ldap.connect(simpeg_directory.config_for(bind_password="wrong"))
