@@ -9,6 +9,7 @@ Run it with ``make bench`` (bench/run.sh prepares both databases), or
     python3 bench/bench_create.py -c .state/odoo.conf \
         --db ekonsultasi_bench --plain-db ekonsultasi_bench_plain
 """
+# pylint: disable=print-used  # a command-line tool: what it prints is its result
 
 import argparse
 import sys

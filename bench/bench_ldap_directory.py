@@ -19,6 +19,7 @@ The functions (``start_simpeg_directory`` from tests/ldap/simpeg_directory.py,
 ``time_ldapsearch``, ``time_iter_map``, ``peak_memory``) are meant to be reused
 by the Odoo benchmark of the synchronisation.
 """
+# pylint: disable=print-used  # a command-line tool: what it prints is its result
 
 import argparse
 import gc

@@ -24,6 +24,7 @@ synchronisations). Exit code 1 when a target is missed.
 Any database with ekonsultasi_addon installed (no demo data) will do:
 ``--db`` another one to run it beside ``make bench``.
 """
+# pylint: disable=print-used  # a command-line tool: what it prints is its result
 
 import argparse
 import gc

@@ -17,6 +17,7 @@ Everything runs in a transaction that is rolled back. Run it with
 ``make bench`` or
     python3 bench/bench_sla.py -c .state/odoo.conf --db ekonsultasi_bench
 """
+# pylint: disable=print-used  # a command-line tool: what it prints is its result
 
 import argparse
 import datetime as dt

@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+# pylint: disable=missing-readme  # readme/*.md are the source; README.rst is
+# generated from them by oca-gen-addon-readme (OCA/maintainer-tools, not on PyPI)
 {
     "name": "E-Konsultasi Pemerintah Daerah",
     "summary": "Layanan e-konsultasi pemda: konsulti bertanya lewat portal, "

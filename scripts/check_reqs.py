@@ -4,6 +4,7 @@ requirements files is installed in this interpreter, 1 otherwise.
 
 Used by scripts/lib.sh to skip pip when nothing changed (fast, offline).
 """
+# pylint: disable=print-used  # a command-line tool: what it prints is its result
 
 import re
 import sys

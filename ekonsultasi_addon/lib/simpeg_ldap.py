@@ -173,7 +173,7 @@ def connect(config, bind_dn=None, password=None):
 def _unbind_quietly(conn):
     try:
         conn.unbind_s()
-    except ldap.LDAPError:
+    except ldap.LDAPError:  # pylint: disable=except-pass  # closing a connection already failed
         pass
 
 
@@ -304,7 +304,7 @@ def _abandon_paged_search(conn, base, scope, filterstr, attrlist, cookie):
         control = SimplePagedResultsControl(True, size=0, cookie=cookie)
         msgid = conn.search_ext(base, scope, filterstr, attrlist, serverctrls=[control])
         conn.result3(msgid, timeout=5)
-    except ldap.LDAPError:
+    except ldap.LDAPError:  # pylint: disable=except-pass  # courtesy to the server, best effort
         pass
 
 

@@ -19,7 +19,7 @@ import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from ..lib import simpeg_ldap, simpeg_sync
 from .res_company_ldap import PROFILE_TO_FIELD, SIMPEG_USER_CONTEXT
@@ -604,18 +604,21 @@ class _RunStore(simpeg_sync.SyncStore):
 
     def open(self):
         # dropped by close(), or undone with the savepoint of the pass
-        self.cr.execute(f"""
-            CREATE TEMPORARY TABLE {SEEN_TABLE} (
-                login varchar PRIMARY KEY,
-                dn varchar,
-                changed boolean NOT NULL DEFAULT false,
-                candidate boolean NOT NULL DEFAULT false,
-                duplicate boolean NOT NULL DEFAULT false
-            ) ON COMMIT DROP
-        """)
+        self.cr.execute(
+            SQL(
+                """CREATE TEMPORARY TABLE %s (
+                       login varchar PRIMARY KEY,
+                       dn varchar,
+                       changed boolean NOT NULL DEFAULT false,
+                       candidate boolean NOT NULL DEFAULT false,
+                       duplicate boolean NOT NULL DEFAULT false
+                   ) ON COMMIT DROP""",
+                SQL.identifier(SEEN_TABLE),
+            )
+        )
 
     def close(self):
-        self.cr.execute(f"DROP TABLE {SEEN_TABLE}")
+        self.cr.execute(SQL("DROP TABLE %s", SQL.identifier(SEEN_TABLE)))
 
     def _flush(self):
         self.run.env["res.users"].flush_model(

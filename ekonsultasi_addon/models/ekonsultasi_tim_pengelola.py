@@ -49,7 +49,6 @@ class EkonsultasiTimPengelola(models.Model):
     )
     ketua_id = fields.Many2one(
         comodel_name="ekonsultasi.tim.pengelola.member",
-        string="Ketua",
         compute="_compute_ketua_id",
         help="The member who signs the recap reports (the Inspektur Daerah, Pasal 14 "
         "ayat (2) huruf d).",

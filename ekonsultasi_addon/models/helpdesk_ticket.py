@@ -772,7 +772,8 @@ class HelpdeskTicket(models.Model):
         self._ekonsultasi_check_author(kwargs)
         return super().message_post(**kwargs)
 
-    def _thread_to_store(self, store, /, *, fields=None, request_list=None):
+    # mail's _thread_to_store returns nothing: it fills the store
+    def _thread_to_store(self, store, /, *, fields=None, request_list=None):  # pylint: disable=missing-return
         super()._thread_to_store(store, fields=fields, request_list=request_list)
         if request_list and not self.env.su:
             # the chatter offers a composer to those message_post accepts

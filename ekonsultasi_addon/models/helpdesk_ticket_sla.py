@@ -34,7 +34,6 @@ class HelpdeskTicketSla(models.Model):
     ticket_id = fields.Many2one(index=True)
     round_id = fields.Many2one(
         comodel_name="helpdesk.ticket.round",
-        string="Round",
         index=True,
         ondelete="cascade",
         readonly=True,
@@ -73,7 +72,7 @@ class HelpdeskTicketSla(models.Model):
     # ------------------------------------------------------------------
 
     @api.depends("sla_id", "answer_date", "pause_start")
-    def _compute_sla_data(self):
+    def _compute_sla_data(self):  # pylint: disable=missing-return  # computes return nothing
         ours = self.filtered("round_id")
         super(HelpdeskTicketSla, self - ours)._compute_sla_data()
         for line in ours:
@@ -102,7 +101,7 @@ class HelpdeskTicketSla(models.Model):
         "sla_id.reminder_days",
         "sla_id.escalation_days",
     )
-    def _compute_deadline(self):
+    def _compute_deadline(self):  # pylint: disable=missing-return  # computes return nothing
         ours = self.filtered("round_id")
         others = self - ours
         super(HelpdeskTicketSla, others)._compute_deadline()

@@ -44,9 +44,7 @@ class EkonsultasiRoundAnalysis(models.Model):
     perangkat_daerah_id = fields.Many2one(
         comodel_name="ekonsultasi.perangkat.daerah", string="Perangkat daerah", readonly=True
     )
-    category_id = fields.Many2one(
-        comodel_name="helpdesk.ticket.category", string="Category", readonly=True
-    )
+    category_id = fields.Many2one(comodel_name="helpdesk.ticket.category", readonly=True)
     team_id = fields.Many2one(
         comodel_name="helpdesk.ticket.team", string="Konsultan team", readonly=True
     )
@@ -56,7 +54,7 @@ class EkonsultasiRoundAnalysis(models.Model):
         readonly=True,
         help="The konsultan who answered the round, else the one assigned.",
     )
-    stage_id = fields.Many2one(comodel_name="helpdesk.ticket.stage", string="Stage", readonly=True)
+    stage_id = fields.Many2one(comodel_name="helpdesk.ticket.stage", readonly=True)
     konsulti_origin = fields.Selection(
         selection=KONSULTI_ORIGINS, string="Konsulti from", readonly=True
     )

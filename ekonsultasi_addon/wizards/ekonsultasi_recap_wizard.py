@@ -78,7 +78,6 @@ class EkonsultasiRecapWizard(models.TransientModel):
     month = fields.Selection(selection=MONTHS, default=lambda self: _today_indexes()["month"])
     quarter = fields.Selection(
         selection=QUARTERS,
-        string="Quarter",
         default=lambda self: _today_indexes()["quarter"],
     )
     semester = fields.Selection(
@@ -103,7 +102,6 @@ class EkonsultasiRecapWizard(models.TransientModel):
     )
     kecamatan_ids = fields.Many2many(
         comodel_name="ekonsultasi.kecamatan",
-        string="Kecamatan",
         check_company=True,
         help="Only the konsulti of the villages of these kecamatan. Empty: all.",
     )
@@ -115,7 +113,6 @@ class EkonsultasiRecapWizard(models.TransientModel):
     )
     konsultan_ids = fields.Many2many(
         comodel_name="res.users",
-        string="Konsultan",
         domain="[('share', '=', False)]",
         help="Only the rounds answered by these konsultan, or assigned to them while "
         "unanswered. Empty: all.",

@@ -8,6 +8,7 @@ password is ``Sandi-<login>!``) living in ``.state/ldap``: the people are
 loaded once with slapadd, slapd then runs in the background on a loopback
 port (kept from one run to the next) until ``stop``.
 """
+# pylint: disable=print-used  # a command-line tool: what it prints is its result
 
 import argparse
 import json

@@ -8,8 +8,10 @@ and a few logins with their passwords. The data are those of
 tests/ldap/simpeg_data.py (deterministic); every password is
 ``Sandi-<login>!``. The directory lives in a temporary folder, removed on exit.
 """
+# pylint: disable=print-used  # a command-line tool: what it prints is its result
 
 import argparse
+import contextlib
 import signal
 import sys
 from pathlib import Path
@@ -56,10 +58,9 @@ def main(argv=None):
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
-        while server.running:
-            signal.pause()
-    except KeyboardInterrupt:
-        pass
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C or SIGTERM: stop
+            while server.running:
+                signal.pause()
     finally:
         directory.close()
 

@@ -5,6 +5,7 @@ Odoo is imported by the callers only; this module needs nothing but the
 helpers next to it.
 """
 
+import contextlib
 import unittest
 
 import simpeg_data
@@ -86,10 +87,8 @@ def restore(directory, *people):
     """Put entries back as generated (after ``delete`` or ``modify``)."""
     existing = []
     for person in people:
-        try:
+        with contextlib.suppress(slapd.SlapdError):  # not there: nothing to delete
             delete(directory, person)
             existing.append(person)
-        except slapd.SlapdError:
-            pass
     directory.server.add_ldif(simpeg_data.to_ldif(people))
     return existing

@@ -24,7 +24,7 @@ HOLIDAYS_2026_27 = {
 }
 
 
-def calendar(tz="Asia/Jakarta", holidays=HOLIDAYS_2026_27):
+def calendar(tz="Asia/Jakarta", holidays=frozenset(HOLIDAYS_2026_27)):
     return wd.WorkCalendar(
         tz, wd.HARI_KERJA_ASN, holidays, first=dt.date(2025, 12, 1), last=dt.date(2027, 6, 30)
     )
