@@ -51,6 +51,20 @@ print("LIFECYCLE_STATE=%s" % env.cr.fetchone()[0])
 """
 
 
+RENAME_STAGES_SCRIPT = f"""
+env.ref("{ADDON}.helpdesk_ticket_stage_answered").name = "Sudah dijawab"
+env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress").write(
+    {{"name": "Dikerjakan", "sequence": 42}}
+)
+env.cr.commit()
+"""
+READ_STAGES_SCRIPT = f"""
+answered = env.ref("{ADDON}.helpdesk_ticket_stage_answered")
+progress = env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
+print("STAGES=%s|%s|%s" % (answered.name, progress.name, progress.sequence))
+"""
+
+
 def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -119,7 +133,17 @@ def test_install_upgrade_uninstall(throwaway_db):
         "install (-i, with demo data, --test-enable)",
         _odoo_serving(*common, "-i", ADDON, "--test-enable", f"--test-tags=/{ADDON}"),
     )
+    # an administrator renames and reorders stages: an update keeps his choice
+    _check(
+        "rename stages",
+        _odoo("shell", "-d", db, "--no-http", stdin=RENAME_STAGES_SCRIPT),
+    )
     _check("upgrade (-u)", _odoo(*common, "-u", ADDON, "--no-http"))
+    output = _check(
+        "read stages after the upgrade",
+        _odoo("shell", "-d", db, "--no-http", stdin=READ_STAGES_SCRIPT),
+    )
+    assert "STAGES=Sudah dijawab|Dikerjakan|42" in output, output[-3000:]
     output = _check(
         "uninstall (button_immediate_uninstall)",
         _odoo("shell", "-d", db, "--no-http", stdin=UNINSTALL_SCRIPT),
