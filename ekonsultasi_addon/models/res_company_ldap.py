@@ -21,7 +21,6 @@ a directory that fails or an account that cannot be created makes a refused
 login, never an error page.
 """
 
-import datetime
 import logging
 
 from odoo import Command, api, fields, models
@@ -466,13 +465,16 @@ class ResCompanyLdap(models.Model):
             self.sudo().simpeg_watermark = stamp
 
     def _simpeg_modified_since(self):
-        """Start of the next incremental read: one second after the latest
-        modifyTimestamp already read (None: read everything)."""
+        """Start of the next incremental read: the second of the latest
+        modifyTimestamp already read (None: read everything). That second
+        itself is read again: modifyTimestamp counts whole seconds, and an
+        entry changed later in the same second as the last one read would
+        otherwise wait for the nightly full pass; the entries read twice are
+        unchanged, and counted as such."""
         self.ensure_one()
         if not self.simpeg_watermark:
             return None
-        moment = simpeg_ldap.parse_generalized_time(self.simpeg_watermark)
-        return moment + datetime.timedelta(seconds=1)
+        return simpeg_ldap.parse_generalized_time(self.simpeg_watermark)
 
     # ------------------------------------------------------------------
     # actions

@@ -171,8 +171,8 @@ class TestSimpegSync(TransactionCase):
     def test_incremental_reads_only_modified_entries(self):
         self.sync()
         self.assertTrue(self.server.simpeg_watermark)
-        # modifyTimestamp counts whole seconds and the next incremental run
-        # reads from the second after the watermark: modify in a later one
+        # modifyTimestamp counts whole seconds: modify in a later second than
+        # the watermark, so that only this entry is read
         watermark = dt.datetime.strptime(self.server.simpeg_watermark, "%Y%m%d%H%M%SZ")
         slapd.wait_for_next_second(watermark)
         (person,) = self.restore_later("pelaksana")
@@ -182,8 +182,38 @@ class TestSimpegSync(TransactionCase):
         self.assertEqual(run.seen_count, 1)
         self.assertEqual(run.updated_count, 1)
         self.assertEqual(self.user("pelaksana").jabatan_name, "Analis Keuangan")
-        nothing = self.sync("incremental")
-        self.assertEqual((nothing.seen_count, nothing.updated_count), (0, 0))
+        # the second of the watermark is read again, and found unchanged
+        again = self.sync("incremental")
+        self.assertEqual((again.seen_count, again.updated_count), (1, 0))
+        self.assertEqual(again.unchanged_count, 1)
+
+    def test_incremental_reads_a_change_in_the_second_of_the_watermark(self):
+        """Failed before the fix: the incremental read started one second
+        after the watermark, so an entry changed later in the same second as
+        the last one read waited for the nightly full pass."""
+        self.sync()
+        (person,) = self.restore_later("pelaksana")
+        simpeg_odoo.modify(self.directory, person, title="Analis Kepegawaian")
+        stamp = self.modify_timestamp(person)
+        # as if the last sync had read another entry changed in that second
+        # just before this one
+        self.server.simpeg_watermark = stamp
+        run = self.sync("incremental")
+        self.assertEqual(run.state, "done", run.error_message)
+        self.assertEqual(run.updated_count, 1)
+        self.assertEqual(self.user("pelaksana").jabatan_name, "Analis Kepegawaian")
+
+    def modify_timestamp(self, person):
+        server = self.directory.server
+        connection = ldap.initialize(server.uri)
+        try:
+            connection.simple_bind_s(server.admin_dn, server.admin_password)
+            ((_dn, attrs),) = connection.search_s(
+                person.dn, ldap.SCOPE_BASE, attrlist=["modifyTimestamp"]
+            )
+        finally:
+            connection.unbind_s()
+        return attrs["modifyTimestamp"][0].decode()
 
     # archives ------------------------------------------------------------------
     def test_removed_entry_archived_only_after_full_pass(self):
