@@ -92,3 +92,14 @@ def restore(directory, *people):
             existing.append(person)
     directory.server.add_ldif(simpeg_data.to_ldif(people))
     return existing
+
+
+def setup_directory(case, count, **kwargs):
+    """On a test class ``case``: a started directory of ``count`` generated
+    people (``directory``, ``people`` by key), the company's regional codes
+    (``agencies``, ``villages``) and its SIMPEG server record (``server``)."""
+    case.directory = start_directory(count, **kwargs)
+    case.people = case.directory.by_key()
+    case.company = case.env.company
+    case.agencies, case.villages = regional_codes(case.env, case.company)
+    case.server = case.env["res.company.ldap"].create(server_values(case.directory, case.company))

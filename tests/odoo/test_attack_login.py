@@ -144,13 +144,7 @@ class TestAttackLogin(LoginDoorMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.directory = simpeg_odoo.start_directory(30)
-        cls.people = cls.directory.by_key()
-        cls.company = cls.env.company
-        cls.agencies, cls.villages = simpeg_odoo.regional_codes(cls.env, cls.company)
-        cls.server = cls.env["res.company.ldap"].create(
-            simpeg_odoo.server_values(cls.directory, cls.company)
-        )
+        simpeg_odoo.setup_directory(cls, 30)
         # the directory also knows logins of local accounts, with its own passwords
         cls.directory.server.add_ldif(
             local_entry("admin", "Direktori-admin!", "Admin Direktori")

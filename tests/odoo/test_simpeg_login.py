@@ -25,13 +25,7 @@ class TestSimpegLogin(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.directory = simpeg_odoo.start_directory(30, tls=True)
-        cls.people = cls.directory.by_key()
-        cls.company = cls.env.company
-        cls.agencies, cls.villages = simpeg_odoo.regional_codes(cls.env, cls.company)
-        cls.server = cls.env["res.company.ldap"].create(
-            simpeg_odoo.server_values(cls.directory, cls.company)
-        )
+        simpeg_odoo.setup_directory(cls, 30, tls=True)
 
     @classmethod
     def tearDownClass(cls):

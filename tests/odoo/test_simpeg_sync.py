@@ -30,13 +30,7 @@ class TestSimpegSync(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.directory = simpeg_odoo.start_directory(60)
-        cls.people = cls.directory.by_key()
-        cls.company = cls.env.company
-        cls.agencies, cls.villages = simpeg_odoo.regional_codes(cls.env, cls.company)
-        cls.server = cls.env["res.company.ldap"].create(
-            simpeg_odoo.server_values(cls.directory, cls.company)
-        )
+        simpeg_odoo.setup_directory(cls, 60)
         cls.Run = cls.env["ekonsultasi.simpeg.sync.run"]
         valid = [p for p in cls.directory.people if "invalid_nip" not in p.flags]
         cls.expected_logins = {p.login for p in valid if p.active}
