@@ -299,6 +299,41 @@ class TestAnswerLimit(EkonsultasiCase):
             self.assertEqual(len(self._notes(ticket, "Escalation to the head")), 1)
             self.assertTrue(ticket.sla_line_id.escalation_1_date)
 
+    def test_notes_are_the_mail_templates(self):
+        """The notes are rendered from the mail templates, which an
+        administrator may edit, in the pemda's language."""
+        reminder = self.env.ref("ekonsultasi_addon.mail_template_sla_reminder")
+        self.assertEqual(reminder.model, "helpdesk.ticket.sla")
+        reminder.body_html = (
+            '<p>Ingat: <t t-out="object.ticket_id.number"/> paling lambat '
+            '<t t-out="object.deadline_text"/>.</p>'
+        )
+        ticket = self.consult_at(wib(2026, 3, 3, 10, 0))
+        self._run_cron(wib(2026, 3, 5, 16, 30))
+        note = self._notes(ticket, "Ingat:")
+        self.assertEqual(len(note), 1)
+        self.assertIn(ticket.number, note.body)
+        self.assertIn("Friday, 6 March 2026 16.30 WIB", note.body)
+        self.assertEqual(note.subject, f"Reminder: consultation {ticket.number}")
+
+    def test_notes_in_indonesian(self):
+        self.env["res.lang"]._activate_lang("id_ID")
+        self.env["ir.module.module"]._load_module_terms(
+            ["ekonsultasi_addon"], ["id_ID"], overwrite=True
+        )
+        self.company.partner_id.lang = "id_ID"
+        ticket = self.consult_at(wib(2026, 3, 3, 10, 0))  # due Fri 6 March 16.30
+        self._run_cron(wib(2026, 3, 5, 16, 30))
+        self._run_cron(wib(2026, 3, 9, 8, 0))
+        self._run_cron(wib(2026, 3, 11, 8, 0))
+        notes = ticket.message_ids.filtered(lambda m: m.subtype_id == self.env.ref("mail.mt_note"))
+        bodies = " ".join(notes.mapped("body"))
+        self.assertIn("Jumat, 6 Maret 2026 16.30 WIB", bodies)
+        self.assertEqual(len(notes.filtered(lambda m: ticket.number in m.body)), 3)
+        self.assertNotIn("Reminder", bodies)
+        self.assertNotIn("Escalation", bodies)
+        self.assertNotIn("Reminder", " ".join(notes.mapped("subject")))
+
     def test_paused_consultation_is_not_escalated(self):
         ticket = self.consult_at(wib(2026, 3, 3, 10, 0))
         self.set_stage_at(ticket, self.awaiting, wib(2026, 3, 4, 10, 0))
