@@ -1,5 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import threading
 from collections import defaultdict
 
 import numpy as np
@@ -420,11 +419,15 @@ class HelpdeskTicketSla(models.Model):
         return self._ekonsultasi_open_domain() + due
 
     @api.model
-    def _cron_ekonsultasi_sla(self):
-        """Refresh the states that the passing of time changed, then send each
-        reminder and escalation once. Every notification is flagged in the
-        same transaction as it is sent and committed line by line, so a run
-        that dies half-way leaves nothing half-done and can simply run again."""
+    def _cron_ekonsultasi_sla(self, batch_size=100):
+        """Refresh the states that the passing of time changed, then send at
+        most ``batch_size`` reminders and escalations, each once. A
+        notification is flagged in the same transaction as it is posted; the
+        batch is one transaction, which the cron framework commits after the
+        call (a run that dies rolls back its batch whole, posts and flags
+        together, and the next run sends them). The progress reported to
+        ``ir.cron`` makes the framework call again at once while due lines
+        remain."""
         now = fields.Datetime.now()
         stale = self.search(
             self._ekonsultasi_open_domain()
@@ -439,18 +442,34 @@ class HelpdeskTicketSla(models.Model):
             ]
         )
         stale._ekonsultasi_refresh(since="warn_date")  # the states only
-        self._ekonsultasi_commit()
+        done = 0
         for step, flag, template_xmlid in self._EKONSULTASI_STEPS:
-            lines = self.search(self._ekonsultasi_due_domain(step, now), order="deadline, id")
-            template = self.env.ref(template_xmlid)
-            for line in lines:
-                line._ekonsultasi_notify(template, step)
-                line[flag] = now
-                self._ekonsultasi_commit()
-
-    def _ekonsultasi_commit(self):
-        if not getattr(threading.current_thread(), "testing", False):
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+            # searched after the previous step is flagged: a line may become
+            # due for the next level in the same batch, as before
+            lines = self.search(
+                self._ekonsultasi_due_domain(step, now),
+                order="deadline, id",
+                limit=batch_size - done,
+            )
+            if lines:
+                lines._ekonsultasi_notify(self.env.ref(template_xmlid), step)
+                lines.write({flag: now})
+                self.env.flush_all()
+                done += len(lines)
+            if done >= batch_size:
+                break
+        remaining = sum(
+            self.search_count(self._ekonsultasi_due_domain(step, now))
+            for step, _flag, _template in self._EKONSULTASI_STEPS
+        )
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        if remaining and "cron_id" not in self.env.context:
+            # not called by a cron worker (which calls again itself): "Run
+            # manually" or code; a worker takes the rest at once
+            cron = self.env.ref("ekonsultasi_addon.ir_cron_ekonsultasi_sla", False)
+            if cron:
+                cron._trigger()
+        return done, remaining
 
     def _ekonsultasi_notify(self, template, step):
         """Post on each line's consultation, as an internal note to the
