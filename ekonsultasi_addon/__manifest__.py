@@ -28,6 +28,7 @@
         "data/helpdesk_ticket_stage_data.xml",
         "data/resource_calendar_data.xml",
         "data/helpdesk_sla_data.xml",
+        "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "data/simpeg_cron_data.xml",
         "data/auth_signup_data.xml",

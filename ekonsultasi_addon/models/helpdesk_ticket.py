@@ -3,7 +3,6 @@ import datetime
 
 import numpy as np
 import pytz
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -695,17 +694,18 @@ class HelpdeskTicket(models.Model):
         number = self.round_number + 1
         # sudo: rounds are recorded by the flow; the konsulti has no right to
         # write them himself (the caller checked he owns the consultation).
-        self.env["helpdesk.ticket.round"].sudo().create(
-            {"ticket_id": self.id, "number": number, "reason": reason}
+        new_round = (
+            self.env["helpdesk.ticket.round"]
+            .sudo()
+            .create({"ticket_id": self.id, "number": number, "reason": reason})
         )
         self.stage_id = self._ekonsultasi_stage("resubmitted")
         self.set_sla()
+        # sudo: the text is a mail template (administrators edit it), which a
+        # konsulti may not read; rendered in his language, the caller's
+        template = self.env.ref("ekonsultasi_addon.mail_template_round_resubmitted").sudo()
         self.message_post(
-            body=Markup("<p><strong>%s</strong></p><p>%s</p>")
-            % (
-                self.env._("Submitted again (round %(number)s)", number=number),
-                reason,
-            ),
+            body=template._render_field("body_html", new_round.ids)[new_round.id],
             author_id=self.partner_id.id or self.env.user.partner_id.id,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",

@@ -1,9 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import threading
 from collections import defaultdict
 
 import numpy as np
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -65,6 +63,12 @@ class HelpdeskTicketSla(models.Model):
     )
     escalation_2_date = fields.Datetime(
         string="Escalated to the Inspektur", readonly=True, copy=False
+    )
+    deadline_text = fields.Char(
+        string="Answer due on (text)",
+        compute="_compute_deadline_text",
+        help="The consultation's answer limit on the calendar of this line, in its time "
+        "zone, as the reminder and escalation templates write it.",
     )
 
     # ------------------------------------------------------------------
@@ -380,16 +384,52 @@ class HelpdeskTicketSla(models.Model):
             ("ticket_id.stage_id.closed", "=", False),
         ]
 
+    # the notifications of the scheduled action, in the order they are due:
+    # (step, its flag, its mail.template); when a line is due for a step:
+    # _ekonsultasi_due_domain, to whom: _ekonsultasi_<step>_recipients
+    _EKONSULTASI_STEPS = (
+        ("reminder", "reminder_sent_date", "ekonsultasi_addon.mail_template_sla_reminder"),
+        (
+            "escalation_1",
+            "escalation_1_date",
+            "ekonsultasi_addon.mail_template_sla_escalation_head",
+        ),
+        (
+            "escalation_2",
+            "escalation_2_date",
+            "ekonsultasi_addon.mail_template_sla_escalation_inspektur",
+        ),
+    )
+
+    def _ekonsultasi_due_domain(self, step, now):
+        due = {
+            "reminder": [
+                ("warn_date", "<=", now),
+                ("deadline", ">=", now),
+                ("reminder_sent_date", "=", False),
+            ],
+            "escalation_1": [("deadline", "<", now), ("escalation_1_date", "=", False)],
+            "escalation_2": [
+                ("escalation_date", "<", now),
+                ("escalation_1_date", "!=", False),
+                ("escalation_2_date", "=", False),
+            ],
+        }[step]
+        return self._ekonsultasi_open_domain() + due
+
     @api.model
-    def _cron_ekonsultasi_sla(self):
-        """Refresh the states that the passing of time changed, then send each
-        reminder and escalation once. Every notification is flagged in the
-        same transaction as it is sent and committed line by line, so a run
-        that dies half-way leaves nothing half-done and can simply run again."""
+    def _cron_ekonsultasi_sla(self, batch_size=100):
+        """Refresh the states that the passing of time changed, then send at
+        most ``batch_size`` reminders and escalations, each once. A
+        notification is flagged in the same transaction as it is posted; the
+        batch is one transaction, which the cron framework commits after the
+        call (a run that dies rolls back its batch whole, posts and flags
+        together, and the next run sends them). The progress reported to
+        ``ir.cron`` makes the framework call again at once while due lines
+        remain."""
         now = fields.Datetime.now()
-        open_domain = self._ekonsultasi_open_domain()
         stale = self.search(
-            open_domain
+            self._ekonsultasi_open_domain()
             + [
                 "|",
                 "&",
@@ -401,49 +441,57 @@ class HelpdeskTicketSla(models.Model):
             ]
         )
         stale._ekonsultasi_refresh(since="warn_date")  # the states only
-        self._ekonsultasi_commit()
-        steps = [
-            (
-                [
-                    ("warn_date", "<=", now),
-                    ("deadline", ">=", now),
-                    ("reminder_sent_date", "=", False),
-                ],
-                "reminder_sent_date",
-                "_ekonsultasi_reminder",
-            ),
-            (
-                [("deadline", "<", now), ("escalation_1_date", "=", False)],
-                "escalation_1_date",
-                "_ekonsultasi_escalation_1",
-            ),
-            (
-                [
-                    ("escalation_date", "<", now),
-                    ("escalation_1_date", "!=", False),
-                    ("escalation_2_date", "=", False),
-                ],
-                "escalation_2_date",
-                "_ekonsultasi_escalation_2",
-            ),
-        ]
-        for domain, flag, method in steps:
-            lines = self.search(open_domain + domain, order="deadline, id")
-            for line in lines:
-                recipients, body = getattr(line, method)()
-                if recipients:
-                    line.ticket_id.message_post(
-                        body=body,
-                        message_type="comment",
-                        subtype_xmlid="mail.mt_note",
-                        partner_ids=recipients.partner_id.ids,
-                    )
-                line[flag] = now
-                self._ekonsultasi_commit()
+        done = 0
+        for step, flag, template_xmlid in self._EKONSULTASI_STEPS:
+            # searched after the previous step is flagged: a line may become
+            # due for the next level in the same batch, as before
+            lines = self.search(
+                self._ekonsultasi_due_domain(step, now),
+                order="deadline, id",
+                limit=batch_size - done,
+            )
+            if lines:
+                lines._ekonsultasi_notify(self.env.ref(template_xmlid), step)
+                lines.write({flag: now})
+                self.env.flush_all()
+                done += len(lines)
+            if done >= batch_size:
+                break
+        remaining = sum(
+            self.search_count(self._ekonsultasi_due_domain(step, now))
+            for step, _flag, _template in self._EKONSULTASI_STEPS
+        )
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        if remaining and "cron_id" not in self.env.context:
+            # not called by a cron worker (which calls again itself): "Run
+            # manually" or code; a worker takes the rest at once
+            cron = self.env.ref("ekonsultasi_addon.ir_cron_ekonsultasi_sla", False)
+            if cron:
+                cron._trigger()
+        return done, remaining
 
-    def _ekonsultasi_commit(self):
-        if not getattr(threading.current_thread(), "testing", False):
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+    def _ekonsultasi_notify(self, template, step):
+        """Post on each line's consultation, as an internal note to the
+        recipients of ``step``, the subject and body of the mail.template
+        ``template`` rendered for the line (in the template's language)."""
+        subjects = template._render_field("subject", self.ids, compute_lang=True)
+        bodies = template._render_field("body_html", self.ids, compute_lang=True)
+        for line in self:
+            recipients = getattr(line, f"_ekonsultasi_{step}_recipients")()
+            if recipients:
+                line.ticket_id.message_post(
+                    subject=subjects[line.id],
+                    body=bodies[line.id],
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_note",
+                    partner_ids=recipients.partner_id.ids,
+                )
+
+    @api.depends("ticket_id.answer_deadline", "sla_id.calendar_id")
+    @api.depends_context("lang")
+    def _compute_deadline_text(self):
+        for line in self:
+            line.deadline_text = line._ekonsultasi_deadline_text()
 
     def _ekonsultasi_deadline_text(self):
         return (
@@ -451,32 +499,14 @@ class HelpdeskTicketSla(models.Model):
             or ""
         )
 
-    def _ekonsultasi_reminder(self):
+    def _ekonsultasi_reminder_recipients(self):
         ticket = self.ticket_id
-        body = Markup("<p>%s</p>") % self.env._(
-            "Reminder: consultation %(number)s is to be answered by %(deadline)s.",
-            number=ticket.number,
-            deadline=self._ekonsultasi_deadline_text(),
-        )
-        return ticket.user_id or ticket.team_id._get_konsultan_members(), body
+        return ticket.user_id or ticket.team_id._get_konsultan_members()
 
-    def _ekonsultasi_escalation_1(self):
+    def _ekonsultasi_escalation_1_recipients(self):
         ticket = self.ticket_id
         head = ticket.team_id.user_id or ticket.perangkat_daerah_id.head_user_id
-        body = Markup("<p>%s</p>") % self.env._(
-            "Escalation to the head of the perangkat daerah: consultation %(number)s "
-            "was not answered by %(deadline)s.",
-            number=ticket.number,
-            deadline=self._ekonsultasi_deadline_text(),
-        )
-        return head | ticket.user_id, body
+        return head | ticket.user_id
 
-    def _ekonsultasi_escalation_2(self):
-        ticket = self.ticket_id
-        body = Markup("<p>%s</p>") % self.env._(
-            "Escalation to the Inspektur: consultation %(number)s is still not "
-            "answered; the limit was %(deadline)s.",
-            number=ticket.number,
-            deadline=self._ekonsultasi_deadline_text(),
-        )
-        return ticket.company_id.ekonsultasi_inspektur_id, body
+    def _ekonsultasi_escalation_2_recipients(self):
+        return self.ticket_id.company_id.ekonsultasi_inspektur_id

@@ -132,6 +132,23 @@ class TestConsultationFlow(EkonsultasiCase):
         self.assertEqual(round_1.answer_message_id, first)
         self.assertEqual(ticket.ekonsultasi_state, "answered")
 
+    def test_resubmission_text_is_a_mail_template(self):
+        """The re-submission's heading comes from a mail template, in the
+        konsulti's language; his reason is escaped."""
+        self.env["res.lang"]._activate_lang("id_ID")
+        self.env["ir.module.module"]._load_module_terms(
+            ["ekonsultasi_addon"], ["id_ID"], overwrite=True
+        )
+        ticket = self.consult(self.konsulti.partner_id)
+        self.answer(ticket, ticket.user_id)
+        ticket.with_user(self.konsulti).with_context(lang="id_ID").sudo().action_resubmit(
+            "Belum jelas <b>sama sekali</b>."
+        )
+        message = ticket.message_ids.filtered(lambda m: m.author_id == self.konsulti.partner_id)
+        self.assertEqual(len(message), 1)
+        self.assertIn("Diajukan kembali (putaran 2)", message.body)
+        self.assertIn("Belum jelas &lt;b&gt;sama sekali&lt;/b&gt;.", message.body)
+
     def test_resubmission_needs_reason_and_answer(self):
         ticket = self.consult(self.konsulti.partner_id)
         with self.assertRaisesRegex(UserError, "Only an answered consultation"):

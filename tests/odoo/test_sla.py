@@ -274,30 +274,136 @@ class TestAnswerLimit(EkonsultasiCase):
         self._run_cron(wib(2026, 3, 12, 8, 0))
         self.assertFalse(self._notes(ticket, "Escalation"))
 
-    def test_cron_that_dies_half_way_can_run_again(self):
-        first = self.consult_at(wib(2026, 3, 3, 10, 0))
-        second = self.consult_at(wib(2026, 3, 3, 11, 0))
+    def _run_cron_job(self):
+        """Run the scheduled action as a cron worker does (``ir.cron._run_job``:
+        up to 10 calls, each committed after it returns and rolled back if it
+        raises), on savepoints of the test's transaction (Odoo's test mode:
+        a commit releases a savepoint, a rollback returns to it)."""
+        cron = self.env.ref("ekonsultasi_addon.ir_cron_ekonsultasi_sla")
+        job = {
+            "id": cron.id,
+            "cron_name": cron.name,
+            "user_id": cron.user_id.id,
+            "lastcall": cron.lastcall,
+            "ir_actions_server_id": cron.ir_actions_server_id.id,
+            "timed_out_counter": 0,
+            "active": True,
+        }
+        self.env.flush_all()
+        self.registry.enter_test_mode(self.cr)
+        try:
+            status = type(self.env["ir.cron"])._run_job(job)
+        finally:
+            self.registry.leave_test_mode()
+        self.env.invalidate_all()
+        progress = self.env["ir.cron.progress"].search([("cron_id", "=", cron.id)], order="id desc")
+        return status, progress
+
+    def test_cron_handles_250_lines_in_batches(self):
+        """250 escalations due at once: one run of the job handles them in
+        three calls of at most 100, reporting the progress that makes the
+        cron framework call again."""
+        with freeze_time(wib(2026, 3, 3, 10, 0)):
+            tickets = self.consult_many(self.konsulti.partner_id, 250)
+            self.env.flush_all()
+        with freeze_time(wib(2026, 3, 9, 8, 0)):
+            status, progress = self._run_cron_job()
+        self.assertEqual(status, "fully done")
+        self.assertEqual(
+            [(p.done, p.remaining) for p in progress.sorted("id")],
+            [(100, 150), (100, 50), (50, 0)],
+        )
+        for ticket in tickets:
+            self.assertEqual(len(self._notes(ticket, "Escalation to the head")), 1)
+            self.assertTrue(ticket.sla_line_id.escalation_1_date)
+
+    def test_cron_killed_in_a_batch_sends_each_notification_once(self):
+        """A run dies in the middle of its second batch: that batch is rolled
+        back whole (posts and flags), the first stays committed; the next run
+        sends the rest, and every consultation gets its escalation once."""
+        with freeze_time(wib(2026, 3, 3, 10, 0)):
+            tickets = self.consult_many(self.konsulti.partner_id, 250)
+            self.env.flush_all()
         Ticket = type(self.Ticket)
         original = Ticket.message_post
         calls = []
 
         def failing(ticket, **kwargs):
             calls.append(ticket)
-            if len(calls) == 2:
-                raise RuntimeError("the mail server went away")
+            if len(calls) == 150:
+                raise RuntimeError("the worker was killed")
             return original(ticket, **kwargs)
 
         with (
             patch.object(Ticket, "message_post", autospec=True, side_effect=failing),
-            self.assertRaises(RuntimeError),
             freeze_time(wib(2026, 3, 9, 8, 0)),
+            self.assertLogs("odoo.addons.base.models.ir_cron", level="ERROR"),
         ):
-            self.env["helpdesk.ticket.sla"]._cron_ekonsultasi_sla()
-        # the first reminder went out (and was committed); run again
-        self._run_cron(wib(2026, 3, 9, 8, 0))
-        for ticket in first | second:
+            status, _progress = self._run_cron_job()
+        self.assertEqual(status, "failed")
+        self.assertEqual(len(calls), 150)
+        sent = tickets.filtered(lambda t: self._notes(t, "Escalation to the head"))
+        self.assertEqual(len(sent), 100, "the first batch is committed, the second rolled back")
+        self.assertEqual(sent, tickets.filtered(lambda t: t.sla_line_id.escalation_1_date))
+        # run again: the 150 left, each once
+        with freeze_time(wib(2026, 3, 9, 8, 15)):
+            status, progress = self._run_cron_job()
+        self.assertEqual(status, "fully done")
+        self.assertEqual([p.done for p in progress.sorted("id")][-2:], [100, 50])
+        for ticket in tickets:
             self.assertEqual(len(self._notes(ticket, "Escalation to the head")), 1)
             self.assertTrue(ticket.sla_line_id.escalation_1_date)
+        with freeze_time(wib(2026, 3, 9, 8, 30)):
+            self.assertEqual(self.env["helpdesk.ticket.sla"]._cron_ekonsultasi_sla(), (0, 0))
+
+    def test_cron_run_by_hand_leaves_the_rest_to_a_worker(self):
+        """Called outside a cron worker (Run manually), the action handles its
+        batch and triggers the job for the rest."""
+        self.consult_at(wib(2026, 3, 3, 10, 0))
+        self.consult_at(wib(2026, 3, 3, 11, 0))
+        cron = self.env.ref("ekonsultasi_addon.ir_cron_ekonsultasi_sla")
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search([("cron_id", "=", cron.id)])
+        with freeze_time(wib(2026, 3, 9, 8, 0)):
+            Sla = self.env["helpdesk.ticket.sla"]
+            self.assertEqual(Sla._cron_ekonsultasi_sla(batch_size=1), (1, 1))
+            self.assertTrue(Trigger.search([("cron_id", "=", cron.id)]) - before)
+            self.assertEqual(Sla._cron_ekonsultasi_sla(batch_size=1), (1, 0))
+
+    def test_notes_are_the_mail_templates(self):
+        """The notes are rendered from the mail templates, which an
+        administrator may edit, in the pemda's language."""
+        reminder = self.env.ref("ekonsultasi_addon.mail_template_sla_reminder")
+        self.assertEqual(reminder.model, "helpdesk.ticket.sla")
+        reminder.body_html = (
+            '<p>Ingat: <t t-out="object.ticket_id.number"/> paling lambat '
+            '<t t-out="object.deadline_text"/>.</p>'
+        )
+        ticket = self.consult_at(wib(2026, 3, 3, 10, 0))
+        self._run_cron(wib(2026, 3, 5, 16, 30))
+        note = self._notes(ticket, "Ingat:")
+        self.assertEqual(len(note), 1)
+        self.assertIn(ticket.number, note.body)
+        self.assertIn("Friday, 6 March 2026 16.30 WIB", note.body)
+        self.assertEqual(note.subject, f"Reminder: consultation {ticket.number}")
+
+    def test_notes_in_indonesian(self):
+        self.env["res.lang"]._activate_lang("id_ID")
+        self.env["ir.module.module"]._load_module_terms(
+            ["ekonsultasi_addon"], ["id_ID"], overwrite=True
+        )
+        self.company.partner_id.lang = "id_ID"
+        ticket = self.consult_at(wib(2026, 3, 3, 10, 0))  # due Fri 6 March 16.30
+        self._run_cron(wib(2026, 3, 5, 16, 30))
+        self._run_cron(wib(2026, 3, 9, 8, 0))
+        self._run_cron(wib(2026, 3, 11, 8, 0))
+        notes = ticket.message_ids.filtered(lambda m: m.subtype_id == self.env.ref("mail.mt_note"))
+        bodies = " ".join(notes.mapped("body"))
+        self.assertIn("Jumat, 6 Maret 2026 16.30 WIB", bodies)
+        self.assertEqual(len(notes.filtered(lambda m: ticket.number in m.body)), 3)
+        self.assertNotIn("Reminder", bodies)
+        self.assertNotIn("Escalation", bodies)
+        self.assertNotIn("Reminder", " ".join(notes.mapped("subject")))
 
     def test_paused_consultation_is_not_escalated(self):
         ticket = self.consult_at(wib(2026, 3, 3, 10, 0))
