@@ -502,6 +502,8 @@ def generate(env, company, master, count):
 
 
 def _insert_tickets(env, company, master, data):
+    from odoo.addons.ekonsultasi_addon.lib import outcome
+
     topics, partners, stages = master["topics"], master["partners"], master["stages"]
     count = len(data["ids"])
     last, closed = data["last"], data["closed"]
@@ -519,8 +521,8 @@ def _insert_tickets(env, company, master, data):
     escalated = late_line & (np.where(answered, last["answer"], 2**40) > last["escalation"])
     sla_state = np.select(
         [answered & ~late_line, answered, late_line],
-        ["met", "met_late", "late"],
-        "on_time",
+        [outcome.MET, outcome.MET_LATE, outcome.LINE_LATE],
+        outcome.LINE_ON_TIME,
     )
     topic = [topics[t] for t in data["topic"].tolist()]
     partner = [partners[p] for p in data["partner"].tolist()]
@@ -608,6 +610,8 @@ def _insert_rounds(env, company, ids, tickets, numbers, users, rounds):
 
 
 def _insert_lines(env, master, ids, round_ids, tickets, rounds):
+    from odoo.addons.ekonsultasi_addon.lib import outcome
+
     count = len(ids)
     policy = master["policy"]
     answer = rounds["answer"]
@@ -630,9 +634,11 @@ def _insert_lines(env, master, ids, round_ids, tickets, rounds):
             "hours": ["22.5"] * count,
             "consumed_time": ["0"] * count,
             "paused_seconds": ["0"] * count,
-            "state": np.where(answered, "accomplished", "expired").tolist(),
-            "sla_state": np.select(
-                [answered & ~late, answered, late], ["met", "met_late", "late"], "on_time"
+            # helpdesk_mgmt_sla's state, the line's one state
+            "state": np.select(
+                [answered & ~late, answered, late],
+                [outcome.MET, outcome.MET_LATE, outcome.LINE_LATE],
+                outcome.LINE_ON_TIME,
             ).tolist(),
             "received_date": start,
             "deadline": _stamps(rounds["deadline"]),

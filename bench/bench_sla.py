@@ -90,8 +90,9 @@ def setup(env, count):
     for line, when in zip(lines.sorted("id"), received, strict=False):
         line.round_id.start_date = when
         line.received_date = when
+    env.flush_all()  # the limits follow the submission times
+    lines._ekonsultasi_update_state()
     env.flush_all()
-    lines._ekonsultasi_refresh()
     return calendar, lines
 
 

@@ -91,22 +91,30 @@ def outcome_sql(deadline, answered, closed, at):
 
 
 # --------------------------------------------------------------------------
-# The state of an SLA line (helpdesk.ticket.sla.sla_state)
+# The state of an SLA line (helpdesk_mgmt_sla's helpdesk.ticket.sla.state)
 # --------------------------------------------------------------------------
-MET = "met"
-MET_LATE = "met_late"
+# The values are helpdesk_mgmt_sla's, so that its views, its report and ours
+# read one field; ekonsultasi adds the last two.
+LINE_ON_TIME = "in_progress"
+LINE_LATE = "expired"
+MET = "accomplished"
+PAUSED = "on_hold"
 AT_RISK = "at_risk"
-PAUSED = "paused"
-LINE_ON_TIME = "on_time"
+MET_LATE = "met_late"
+#: the states of a line that still runs (no answer yet, not waiting)
+LINE_RUNNING = (LINE_ON_TIME, AT_RISK, LINE_LATE)
+#: the states of an answered line
+LINE_ANSWERED = (MET, MET_LATE)
 
 
 def line_state(deadline, answered, at, *, paused=False, warn=None):
     """The state of an SLA line at ``at``: its round's :func:`outcome`, told
-    the konsultan's way, ``None`` without deadline. Answered: ``met`` or
-    ``met_late``; otherwise ``paused`` while the consultation waits for the
-    konsulti, ``late`` past the limit, ``at_risk`` from the reminder date
-    ``warn``, else ``on_time``. The line's state follows the answer only:
-    the closing of a consultation does not change it."""
+    the konsultan's way, ``None`` without deadline. Answered: ``accomplished``
+    (met) or ``met_late``; otherwise ``on_hold`` while the consultation waits
+    for the konsulti, ``expired`` (late) past the limit, ``at_risk`` from the
+    reminder date ``warn``, else ``in_progress`` (on time). The line's state
+    follows the answer only: the closing of a consultation does not change
+    it."""
     if deadline is None:
         return None
     result = outcome(deadline, answered, None, at)
@@ -117,7 +125,7 @@ def line_state(deadline, answered, at, *, paused=False, warn=None):
     if paused:
         return PAUSED
     if result == LATE:
-        return LATE
+        return LINE_LATE
     if warn is not None and at >= warn:
         return AT_RISK
     return LINE_ON_TIME

@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_datetime
 
-from ..lib import workdays
+from ..lib import outcome, workdays
 from .res_partner import KONSULTI_ORIGINS
 
 # Indonesian time zones by their usual names (WIB, WITA, WIT)
@@ -184,7 +184,7 @@ class HelpdeskTicket(models.Model):
         help="The limit of 3 hari kerja of the current round (Pasal 11 ayat (5)). "
         "Derived from the calendar: its days off are the record of why it moved.",
     )
-    sla_state = fields.Selection(related="sla_line_id.sla_state", store=True, string="SLA state")
+    sla_state = fields.Selection(related="sla_line_id.state", store=True, string="SLA state")
     escalation_level = fields.Selection(
         selection=[
             ("0", "None"),
@@ -242,6 +242,18 @@ class HelpdeskTicket(models.Model):
                 lambda line, t=ticket: line.round_id == t.current_round_id
             )
             ticket.sla_line_id = lines._ekonsultasi_first()
+
+    @api.depends("ticket_sla_ids", "ticket_sla_ids.state", "ticket_sla_ids.deadline")
+    def _compute_sla_data(self):  # pylint: disable=missing-return  # computes return nothing
+        # helpdesk_mgmt_sla's figures, with the running states it does not
+        # know (a line at risk runs too)
+        super()._compute_sla_data()
+        for ticket in self:
+            running = ticket.ticket_sla_ids.filtered(
+                lambda line: line.state in (outcome.LINE_ON_TIME, outcome.AT_RISK)
+            )
+            ticket.sla_deadline = min(running.mapped("deadline"), default=False)
+            ticket.sla_expired = any(ticket.ticket_sla_ids.mapped("expired"))
 
     @api.depends("sla_line_id.escalation_1_date", "sla_line_id.escalation_2_date")
     def _compute_escalation_level(self):
@@ -750,7 +762,9 @@ class HelpdeskTicket(models.Model):
                 )
         # sudo: the flow sets the limits of a consultation whoever submits it
         # (a konsulti has no right on SLA lines).
-        self.env["helpdesk.ticket.sla"].sudo().create(vals_list)
+        lines = self.env["helpdesk.ticket.sla"].sudo().create(vals_list)
+        # a round submitted late in its reminder period starts at risk
+        lines._ekonsultasi_update_state()
 
     def refresh_sla(self):
         self.ensure_one()
@@ -812,6 +826,8 @@ class HelpdeskTicket(models.Model):
                 "answer_user_id": author.id,
             }
         )
+        # sudo: as above, the state of the round's limit follows the answer
+        current.sudo().sla_line_ids._ekonsultasi_answer(message.date)
         vals = {"stage_id": self._ekonsultasi_stage("answered").id}
         if not self.user_id:
             vals["user_id"] = author.id

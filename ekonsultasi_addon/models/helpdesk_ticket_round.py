@@ -93,12 +93,7 @@ class HelpdeskTicketRound(models.Model):
             line = self._ekonsultasi_sla_line()
         return self.ticket_id._ekonsultasi_calendar(line.sla_id)
 
-    @api.depends(
-        "start_date",
-        "answer_date",
-        "sla_line_ids.paused_seconds",
-        "sla_line_ids.pause_start",
-    )
+    @api.depends("start_date", "answer_date", "sla_line_ids.paused_seconds")
     def _compute_answer_work_days(self):
         answered = self.filtered(lambda r: r.start_date and r.answer_date)
         (self - answered).answer_work_days = 0.0
@@ -106,31 +101,20 @@ class HelpdeskTicketRound(models.Model):
         for rnd in answered:
             line = rnd._ekonsultasi_sla_line()
             calendar = rnd._ekonsultasi_work_calendar(line)
-            # a konsultan may answer while the consultation still waits for
-            # the konsulti: that pause is never closed on the line, it ends
-            # with the answer
-            pause_start = line.pause_start if line else False
-            if not pause_start or pause_start > rnd.answer_date:
-                pause_start = rnd.answer_date
-            by_calendar[calendar].append((rnd, line.paused_seconds if line else 0.0, pause_start))
+            # a pause that was under way at the answer ended with it
+            # (helpdesk.ticket.sla._ekonsultasi_answer): counted in
+            by_calendar[calendar].append((rnd, line.paused_seconds if line else 0.0))
         for calendar, group in by_calendar.items():
-            rounds = [rnd for rnd, _paused, _pause_start in group]
+            rounds = [rnd for rnd, _paused in group]
             if not calendar:
                 self.browse([r.id for r in rounds]).answer_work_days = 0.0
                 continue
             starts = [r.start_date for r in rounds]
             answers = [r.answer_date for r in rounds]
             work = calendar._ekonsultasi_work_calendar_around(starts + answers)
-            answer_epochs = workdays.to_epoch(answers)
-            open_pauses = work.working_seconds(
-                workdays.to_epoch([pause_start for _rnd, _paused, pause_start in group]),
-                answer_epochs,
-            )
-            seconds = (
-                work.working_seconds(workdays.to_epoch(starts), answer_epochs)
-                - np.array([paused for _rnd, paused, _pause_start in group], dtype=float)
-                - np.maximum(open_pauses, 0)
-            )
+            seconds = work.working_seconds(
+                workdays.to_epoch(starts), workdays.to_epoch(answers)
+            ) - np.array([paused for _rnd, paused in group], dtype=float)
             days = np.maximum(seconds, 0) / work.seconds_per_day
             for rnd, value in zip(rounds, days.tolist(), strict=True):
                 rnd.answer_work_days = value

@@ -4,24 +4,34 @@ from collections import defaultdict
 import numpy as np
 
 from odoo import api, fields, models
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..lib import outcome, workdays
-
-SLA_STATES = [
-    ("on_time", "On time"),
-    ("at_risk", "At risk"),
-    ("late", "Late"),
-    ("met", "Met"),
-    ("met_late", "Met late"),
-    ("paused", "Paused"),
-]
 
 
 class HelpdeskTicketSla(models.Model):
     """helpdesk_mgmt_sla's SLA line, one per round of a consultation: the
     limit of that round, stopped by the konsultan's answer in that round and
-    paused while the consultation waits for the konsulti."""
+    paused while the consultation waits for the konsulti.
+
+    A line has one state, helpdesk_mgmt_sla's ``state``, which its views and
+    report read as ours do (``lib/outcome.line_state`` says which; two
+    values are added: at risk and met late). As in helpdesk_mgmt_sla, the
+    state and ``last_state_date`` are set when they change, never derived
+    later: at the creation of the line (:meth:`_compute_sla_data`), when the
+    consultation goes to or leaves a stage the policy ignores
+    (:meth:`_stage_recompute`, the pause), at the konsultan's answer
+    (:meth:`_ekonsultasi_answer`), and when time or a day off moves a
+    running line across its reminder date or its limit
+    (:meth:`_ekonsultasi_update_state`: the scheduled action and the day-off
+    recompute). While paused, ``last_state_date`` is when the pause began.
+
+    The time a line waited (``paused_seconds``) is kept, not
+    helpdesk_mgmt_sla's ``consumed_time``: the limit of a round is counted
+    from its submission on the calendar as it is *now*, so a day off recorded
+    after the fact moves it (Pasal 11 ayat (5)); the time consumed, measured
+    once on the calendar of that moment, could not be counted again."""
 
     _name = "helpdesk.ticket.sla"
     _inherit = ["helpdesk.ticket.sla", "ekonsultasi.ticket.access.mixin"]
@@ -36,6 +46,23 @@ class HelpdeskTicketSla(models.Model):
         ondelete="cascade",
         readonly=True,
     )
+    # helpdesk_mgmt_sla's values, named as the konsultan reads them, and two
+    # more; its views and report read them too
+    state = fields.Selection(
+        selection_add=[
+            (outcome.MET, "Met"),
+            (outcome.MET_LATE, "Met late"),
+            (outcome.LINE_ON_TIME, "On time"),
+            (outcome.AT_RISK, "At risk"),
+            (outcome.LINE_LATE, "Late"),
+            (outcome.PAUSED, "Paused"),
+        ],
+        ondelete={
+            outcome.MET_LATE: f"set {outcome.MET}",
+            outcome.AT_RISK: f"set {outcome.LINE_ON_TIME}",
+        },
+        index=True,
+    )
     received_date = fields.Datetime(
         string="Counted from", readonly=True, help="When the round was submitted."
     )
@@ -43,19 +70,12 @@ class HelpdeskTicketSla(models.Model):
     paused_seconds = fields.Float(
         string="Paused working time (s)",
         readonly=True,
-        help="Working time spent waiting for the konsulti, not counted.",
+        help="Working time spent waiting for the konsulti, not counted (the pause under "
+        "way since the line's last state change is added when it ends).",
     )
-    pause_start = fields.Datetime(readonly=True)
     warn_date = fields.Datetime(string="Reminder due", compute="_compute_deadline", store=True)
     escalation_date = fields.Datetime(
         string="Escalation to the Inspektur due", compute="_compute_deadline", store=True
-    )
-    sla_state = fields.Selection(
-        selection=SLA_STATES,
-        string="SLA state",
-        compute="_compute_sla_state",
-        store=True,
-        index=True,
     )
     reminder_sent_date = fields.Datetime(readonly=True, copy=False)
     escalation_1_date = fields.Datetime(
@@ -75,28 +95,23 @@ class HelpdeskTicketSla(models.Model):
     # Computes
     # ------------------------------------------------------------------
 
-    @api.depends("sla_id", "answer_date", "pause_start")
+    @api.depends("sla_id")
     def _compute_sla_data(self):  # pylint: disable=missing-return  # computes return nothing
+        """helpdesk_mgmt_sla's initial values, for a round: the hours on the
+        calendar that counts, and the line starts at the round's submission,
+        paused if the consultation waits for the konsulti."""
         ours = self.filtered("round_id")
         super(HelpdeskTicketSla, self - ours)._compute_sla_data()
+        now = fields.Datetime.now()
         for line in ours:
             calendar = line._ekonsultasi_calendar()
             line.hours = line.sla_id.hours + calendar.hours_per_day * line.sla_id.days
             line.expected_stage_id = line.sla_id.stage_id
-            line.last_state_date = line.received_date
-            if line.answer_date:
-                line.state = "accomplished"
-            elif line.pause_start:
-                line.state = "on_hold"
-            else:
-                line.state = "in_progress"
+            waiting = line.ticket_id.stage_id in line.sla_id.ignore_stage_ids
+            line.state = outcome.PAUSED if waiting else outcome.LINE_ON_TIME
+            line.last_state_date = now if waiting else line.received_date
 
     @api.depends(
-        "hours",
-        "consumed_time",
-        "ticket_id",
-        "last_state_date",
-        "state",
         "received_date",
         "paused_seconds",
         "sla_id.days",
@@ -106,27 +121,52 @@ class HelpdeskTicketSla(models.Model):
         "sla_id.escalation_days",
     )
     def _compute_deadline(self):  # pylint: disable=missing-return  # computes return nothing
+        """helpdesk_mgmt_sla plans ``hours - consumed_time`` from the last
+        state change with ``plan_hours``, a line at a time; a round's limit is
+        the end of the N-th working day (or N days of hours) after its
+        submission, plus its pauses, computed in batches on the numpy tables
+        of its calendar (bench/bench_sla.py: 20 times faster). As there, an
+        answered line keeps its limit."""
         ours = self.filtered("round_id")
         others = self - ours
         super(HelpdeskTicketSla, others)._compute_deadline()
         others.warn_date = False
         others.escalation_date = False
-        ours._ekonsultasi_compute_deadlines()
+        ours.filtered(
+            lambda line: line.state not in outcome.LINE_ANSWERED or not line.deadline
+        )._ekonsultasi_compute_deadlines()
 
-    @api.depends("deadline", "warn_date", "answer_date", "pause_start", "round_id")
-    def _compute_sla_state(self):
+    @api.depends("state", "deadline")
+    def _compute_color(self):  # pylint: disable=missing-return  # computes return nothing
+        ours = self.filtered("round_id")
+        super(HelpdeskTicketSla, self - ours)._compute_color()
+        colors = {
+            outcome.MET: 10,  # green, as helpdesk_mgmt_sla
+            outcome.MET_LATE: 2,  # orange
+            outcome.LINE_ON_TIME: 4,  # light blue
+            outcome.AT_RISK: 3,  # yellow
+            outcome.LINE_LATE: 1,  # red
+            outcome.PAUSED: 0,
+        }
+        for line in ours:
+            line.color = colors.get(line.state, 0)
+
+    @api.depends("state", "deadline")
+    def _compute_expired(self):  # pylint: disable=missing-return  # computes return nothing
+        # at risk is a running line too: past its limit it is late even
+        # before the scheduled action marks it
+        super()._compute_expired()
         now = fields.Datetime.now()
-        for line in self:
-            line.sla_state = (
-                line.round_id
-                and outcome.line_state(
-                    line.deadline or None,
-                    line.answer_date or None,
-                    now,
-                    paused=bool(line.pause_start),
-                    warn=line.warn_date or None,
-                )
-            ) or False
+        for line in self.filtered(lambda line: line.state == outcome.AT_RISK):
+            line.expired = bool(line.deadline and line.deadline < now)
+
+    def _search_expired(self, operator, value):
+        domain = super()._search_expired(operator, value)
+        now = fields.Datetime.now()
+        late = [("state", "=", outcome.AT_RISK), ("deadline", "<", now)]
+        if (operator == "=") == bool(value):
+            return expression.OR([domain, late])
+        return expression.AND([domain, ["!", "&", *late]])
 
     # ------------------------------------------------------------------
     # Working-time arithmetic, in batches
@@ -221,14 +261,58 @@ class HelpdeskTicketSla(models.Model):
             workdays.from_epoch(work.from_position(position + escalate)),
         )
 
-    def _ekonsultasi_refresh(self, since="received_date"):
-        """Recompute now what depends on field ``since`` of these lines: by
-        default their limits and states, and the consultations' copies."""
-        if not self:
-            return
-        self.modified([since])
-        self.flush_recordset()
-        self.env["helpdesk.ticket"].flush_model(["answer_deadline", "sla_state"])
+    # ------------------------------------------------------------------
+    # The state: its changes
+    # ------------------------------------------------------------------
+
+    def _ekonsultasi_update_state(self, now=None):
+        """Write on these round lines the state their limit, reminder date
+        and answer give at ``now`` (``outcome.line_state``), where it
+        changed: a running line passes its reminder date or its limit, or a
+        limit moved. A paused line stays paused."""
+        now = now or fields.Datetime.now()
+        by_state = defaultdict(list)
+        for line in self.filtered("round_id"):
+            state = outcome.line_state(
+                line.deadline or None,
+                line.answer_date or None,
+                now,
+                paused=line.state == outcome.PAUSED,
+                warn=line.warn_date or None,
+            )
+            if state and state != line.state:
+                by_state[state].append(line.id)
+        for state, ids in by_state.items():
+            self.browse(ids).write({"state": state})
+
+    def _ekonsultasi_paused_seconds_until(self, moment):
+        """The working seconds of the pause under way (since the line's last
+        state change) until ``moment``, on the line's calendar."""
+        self.ensure_one()
+        if self.state != outcome.PAUSED or not self.last_state_date:
+            return 0
+        work = self._ekonsultasi_calendar()._ekonsultasi_work_calendar_around(
+            [self.received_date or self.last_state_date, self.last_state_date, moment]
+        )
+        spent = work.working_seconds(
+            workdays.to_epoch([self.last_state_date]), workdays.to_epoch([moment])
+        )[0]
+        return max(int(spent), 0)
+
+    def _ekonsultasi_answer(self, moment):
+        """The konsultan answered the round at ``moment``: the line is met,
+        or met late, and keeps its limit; a pause under way ends with the
+        answer."""
+        for line in self.filtered(lambda line: line.state not in outcome.LINE_ANSWERED):
+            line.write(
+                {
+                    "state": outcome.line_state(line.deadline or None, moment, moment)
+                    or outcome.MET,
+                    "last_state_date": moment,
+                    "paused_seconds": line.paused_seconds
+                    + line._ekonsultasi_paused_seconds_until(moment),
+                }
+            )
 
     @api.model
     def _ekonsultasi_recompute_for_leaves(self, spans):
@@ -256,7 +340,7 @@ class HelpdeskTicketSla(models.Model):
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT l.id, l.received_date, COALESCE(l.paused_seconds, 0), l.pause_start,
+                SELECT l.id, l.received_date, COALESCE(l.paused_seconds, 0), l.state,
                        l.deadline, l.warn_date, l.escalation_date,
                        COALESCE(s.days, 0), COALESCE(s.hours, 0), s.counting_rule,
                        COALESCE(s.reminder_days, 0), COALESCE(s.escalation_days, 0),
@@ -293,7 +377,9 @@ class HelpdeskTicketSla(models.Model):
             for row, new in zip(group, zip(*limits, strict=True), strict=True):
                 if new != tuple(row[4:7]):
                     deadline, warn, _escalation = new
-                    state = outcome.line_state(deadline, None, now, paused=bool(row[3]), warn=warn)
+                    state = outcome.line_state(
+                        deadline, None, now, paused=row[3] == outcome.PAUSED, warn=warn
+                    )
                     changed.append((row[0], *new, state))
         if changed:
             values = SQL(", ").join(
@@ -305,8 +391,8 @@ class HelpdeskTicketSla(models.Model):
                     """
                     UPDATE helpdesk_ticket_sla l
                        SET deadline = v.deadline, warn_date = v.warn_date,
-                           escalation_date = v.escalation_date, sla_state = v.sla_state
-                      FROM (VALUES %s) AS v(id, deadline, warn_date, escalation_date, sla_state)
+                           escalation_date = v.escalation_date, state = v.state
+                      FROM (VALUES %s) AS v(id, deadline, warn_date, escalation_date, state)
                      WHERE l.id = v.id
                     """,
                     values,
@@ -328,7 +414,7 @@ class HelpdeskTicketSla(models.Model):
                     )
                     UPDATE helpdesk_ticket t
                        SET sla_line_id = p.new_line, answer_deadline = fl.deadline,
-                           sla_state = fl.sla_state
+                           sla_state = fl.state
                       FROM picked p
                       JOIN helpdesk_ticket_sla fl ON fl.id = p.new_line
                      WHERE t.id = p.ticket_id
@@ -338,7 +424,7 @@ class HelpdeskTicketSla(models.Model):
                     self._ekonsultasi_round_line_sql("changed.round_id"),
                 )
             )
-            self.invalidate_model(["deadline", "warn_date", "escalation_date", "sla_state"])
+            self.invalidate_model(["deadline", "warn_date", "escalation_date", "state"])
             Ticket = self.env["helpdesk.ticket"]
             Ticket.invalidate_model(["sla_line_id", "answer_deadline", "sla_state"])
             # another line came first: what follows the line (the escalation
@@ -351,6 +437,9 @@ class HelpdeskTicketSla(models.Model):
     # ------------------------------------------------------------------
 
     def _stage_recompute(self):
+        """helpdesk_mgmt_sla's hook on a change of stage: for a round line, a
+        stage the policy ignores (waiting for the konsulti) pauses the line,
+        leaving it resumes it, adding the working time it waited."""
         if not self.round_id:
             return super()._stage_recompute()
         ticket = self.ticket_id
@@ -358,19 +447,18 @@ class HelpdeskTicketSla(models.Model):
             return
         waiting = ticket.stage_id in self.sla_id.ignore_stage_ids
         now = fields.Datetime.now()
-        if waiting and not self.pause_start:
-            self.pause_start = now
-        elif not waiting and self.pause_start:
-            calendar = self._ekonsultasi_calendar()
-            work = calendar._ekonsultasi_work_calendar_around(
-                [self.received_date, self.pause_start, now]
-            )
-            spent = work.working_seconds(
-                workdays.to_epoch([self.pause_start]), workdays.to_epoch([now])
-            )[0]
+        if waiting and self.state != outcome.PAUSED:
+            self.write({"state": outcome.PAUSED, "last_state_date": now})
+        elif not waiting and self.state == outcome.PAUSED:
             self.write(
-                {"paused_seconds": self.paused_seconds + max(spent, 0), "pause_start": False}
+                {
+                    "paused_seconds": self.paused_seconds
+                    + self._ekonsultasi_paused_seconds_until(now),
+                    "state": outcome.LINE_ON_TIME,
+                    "last_state_date": now,
+                }
             )
+            self._ekonsultasi_update_state(now)
 
     # ------------------------------------------------------------------
     # Reminders and escalation (scheduled action)
@@ -380,7 +468,7 @@ class HelpdeskTicketSla(models.Model):
         return [
             ("round_id", "!=", False),
             ("answer_date", "=", False),
-            ("pause_start", "=", False),
+            ("state", "!=", outcome.PAUSED),
             ("ticket_id.stage_id.closed", "=", False),
         ]
 
@@ -428,19 +516,28 @@ class HelpdeskTicketSla(models.Model):
         ``ir.cron`` makes the framework call again at once while due lines
         remain."""
         now = fields.Datetime.now()
+        # the lines whose state time has changed (or a changed limit moved)
         stale = self.search(
             self._ekonsultasi_open_domain()
             + [
                 "|",
+                "|",
+                "|",
                 "&",
-                ("sla_state", "=", "on_time"),
+                ("state", "=", outcome.LINE_ON_TIME),
                 ("warn_date", "<=", now),
                 "&",
-                ("sla_state", "in", ("on_time", "at_risk")),
+                ("state", "in", (outcome.LINE_ON_TIME, outcome.AT_RISK)),
                 ("deadline", "<", now),
+                "&",
+                ("state", "=", outcome.AT_RISK),
+                ("warn_date", ">", now),
+                "&",
+                ("state", "=", outcome.LINE_LATE),
+                ("deadline", ">=", now),
             ]
         )
-        stale._ekonsultasi_refresh(since="warn_date")  # the states only
+        stale._ekonsultasi_update_state(now)
         done = 0
         for step, flag, template_xmlid in self._EKONSULTASI_STEPS:
             # searched after the previous step is flagged: a line may become

@@ -335,6 +335,10 @@ class TestRecapFigures(RecapCase):
         self.answer_at(waiting, wib(2026, 5, 7, 11, 30))
         self.assertEqual(waiting.ekonsultasi_state, "answered")
         self.assertAlmostEqual(waiting.answer_work_days, 1.0)
+        # the pause ended with the answer; the limit stays where it was
+        self.assertEqual(waiting.sla_line_id.paused_seconds, 9 * 3600)
+        self.assertEqual(waiting.sla_line_id.state, "accomplished")
+        self.assertEqual(waiting.answer_deadline, wib(2026, 5, 8, 16, 30))
 
     def test_totals_and_dashboard(self):
         wizard = self.wizard()

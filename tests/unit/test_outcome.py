@@ -47,7 +47,7 @@ def test_known_is_what_happened_before_the_moment():
         (BEFORE, NOW, False, None, oc.MET),
         (AFTER, NOW, True, None, oc.MET_LATE),
         (None, NOW, True, None, oc.PAUSED),
-        (None, NOW, False, None, oc.LATE),
+        (None, NOW, False, None, oc.LINE_LATE),
         (None, BEFORE, False, BEFORE, oc.AT_RISK),
         (None, BEFORE, False, LIMIT, oc.LINE_ON_TIME),
         (None, BEFORE, False, None, oc.LINE_ON_TIME),
@@ -72,3 +72,12 @@ def test_sql_copies_name_every_outcome():
     assert {value for value in oc.OUTCOMES if f"'{value}'" in sql} == set(oc.OUTCOMES)
     assert "{" not in sql
     assert oc.first_line_order_sql("s") == "s.deadline ASC NULLS LAST, s.id ASC"
+
+
+def test_line_states_are_helpdesk_mgmt_sla_states_and_two_more():
+    """The line's one state is helpdesk_mgmt_sla's ``state``: its views and
+    report read the same values (ekonsultasi adds at_risk and met_late)."""
+    base = {"accomplished", "in_progress", "expired", "on_hold"}
+    ours = {oc.LINE_ON_TIME, oc.LINE_LATE, oc.MET, oc.PAUSED, oc.AT_RISK, oc.MET_LATE}
+    assert ours - base == {"at_risk", "met_late"}
+    assert set(oc.LINE_RUNNING) | set(oc.LINE_ANSWERED) | {oc.PAUSED} == ours
