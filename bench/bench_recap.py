@@ -327,7 +327,7 @@ def work_calendar(env, policy):
     days_off = set()
     for year in (YEAR - 1, YEAR, YEAR + 1):
         days_off |= set(calendar._ekonsultasi_holidays(year))
-    return workdays.WorkCalendar(
+    return workdays.WorkCalendar.from_week(
         calendar.tz or "Asia/Jakarta",
         workdays.HARI_KERJA_ASN,
         days_off,

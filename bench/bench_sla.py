@@ -135,12 +135,10 @@ def measure(dbname, count):
             work = calendar._ekonsultasi_work_calendar(dt.date(2026, 1, 1), dt.date(2027, 6, 30))
             epoch = workdays.to_epoch([line.received_date for line in lines])
             three = np.full(len(epoch), 3)
+            # the weekdays that are not working days (epoch day 0 was a Thursday)
+            span = range(int(work.work_days[0]), int(work.work_days[-1]) + 1)
             holidays = np.array(
-                sorted(
-                    set(np.arange(work.first_day, work.last_day + 1))
-                    - set(work.work_days.tolist())
-                    - {d for d in range(work.first_day, work.last_day + 1) if (d + 3) % 7 >= 5}
-                ),
+                sorted({d for d in span if (d + 3) % 7 < 5} - set(work.work_days.tolist())),
                 dtype="datetime64[D]",
             )
             dates = (epoch // 86400).astype("datetime64[D]")

@@ -1,11 +1,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime as dt
+import math
 
 import holidays as holidays_lib
+import numpy as np
 import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL, ormcache
 
 from ..lib import workdays
 
@@ -19,6 +22,48 @@ from ..lib import workdays
 RANGE_BEFORE_DAYS = 7
 RANGE_AFTER_DAYS = 90
 RANGE_PLANNING_DAYS = 400
+# The range is widened to whole blocks of this many days (counted from
+# 1970-01-01), so that the computations of a few weeks share one cached
+# table of attendances.
+RANGE_BLOCK_DAYS = 28
+
+# What an attendance line's intervals depend on (the key of the cache).
+ATTENDANCE_KEY_FIELDS = [
+    "dayofweek",
+    "week_type",
+    "hour_from",
+    "hour_to",
+    "date_from",
+    "date_to",
+    "day_period",
+    "display_type",
+    "resource_id",
+]
+
+
+# What a leave's intervals depend on; every leave of the range on this
+# calendar or on none is in the key, whatever its type or resource.
+LEAVE_KEY_FIELDS = ["date_from", "date_to", "time_type", "resource_id", "company_id"]
+
+
+def _bounds(attendance_key):
+    """The time zone of an attendance key (see
+    ``resource.calendar._ekonsultasi_attendance_key``) and the aware bounds of
+    its range: local midnight of its first date and of the day after its
+    last."""
+    _calendar_id, first, last, tz_name, _two_weeks, _lines = attendance_key
+    tz = pytz.timezone(tz_name)
+    return (
+        tz,
+        tz.localize(dt.datetime.combine(first, dt.time.min)),
+        tz.localize(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min)),
+    )
+
+
+def _epoch(value):
+    """An aware datetime as whole UTC epoch seconds (rounded down: Odoo
+    ends a day at 23:59:59.999999)."""
+    return math.floor(value.timestamp())
 
 
 class ResourceCalendar(models.Model):
@@ -33,33 +78,126 @@ class ResourceCalendar(models.Model):
     )
 
     def _ekonsultasi_work_calendar(self, first, last):
-        """This calendar as a :class:`workdays.WorkCalendar` between two dates.
+        """This calendar as a :class:`workdays.WorkCalendar` from the local
+        date ``first`` to ``last`` (widened to whole blocks of
+        ``RANGE_BLOCK_DAYS``), its working time counted as Odoo counts it.
 
-        Attendances give the office hours (lines of a given week type or
-        period are not supported: the first week's lines are used); global
-        leaves (without resource) give the days off, as whole local days.
+        The working intervals are those of ``_work_intervals_batch`` without
+        resource, in the calendar's time zone: ``_attendance_intervals_batch``
+        (attendances with their week type and validity dates, lunch excluded)
+        minus ``_leave_intervals_batch`` (global leaves of this calendar or of
+        none, of type *Time Off*, with their hours).
+
+        Odoo walks every day of the range in Python (about 50 ms for 400
+        days), so the result is cached (``ormcache``) under a key that holds
+        everything it depends on, read at each call (two small queries):
+        the dates, the time zone and 2-week mode, the hours per day, every
+        attendance line of the calendar and every leave of the range that
+        could count (as the current user sees them). A change to any of them
+        is a new key, in any transaction or worker, so nothing needs
+        invalidating; the attendance intervals are cached on their own, so a
+        new day off costs only its subtraction.
         """
         self.ensure_one()
-        week = {}
-        for att in self.attendance_ids.filtered(
-            lambda a: not a.resource_id and a.day_period != "lunch" and a.week_type in (False, "0")
-        ):
-            week.setdefault(int(att.dayofweek), []).append((att.hour_from, att.hour_to))
-        tz = pytz.timezone(self.tz or "UTC")
-        days_off = set()
-        leaves = self.env["resource.calendar.leaves"].search(
+        block = RANGE_BLOCK_DAYS
+        first = first - dt.timedelta(days=workdays.epoch_day(first) % block)
+        last = last + dt.timedelta(days=block - 1 - workdays.epoch_day(last) % block)
+        attendance_key = self._ekonsultasi_attendance_key(first, last)
+        _tz, start, end = _bounds(attendance_key)
+        leaves_key = self._ekonsultasi_key_rows(
+            "resource.calendar.leaves",
             [
-                ("resource_id", "=", False),
-                ("calendar_id", "in", [self.id, False]),
-                ("date_to", ">=", dt.datetime.combine(first, dt.time.min)),
-                ("date_from", "<=", dt.datetime.combine(last, dt.time.max)),
-            ]
+                ("calendar_id", "in", [False, self.id]),
+                ("date_from", "<=", end.astimezone(pytz.utc).replace(tzinfo=None)),
+                ("date_to", ">=", start.astimezone(pytz.utc).replace(tzinfo=None)),
+            ],
+            LEAVE_KEY_FIELDS,
         )
-        for leave in leaves:
-            start = pytz.utc.localize(leave.date_from).astimezone(tz).date()
-            end = pytz.utc.localize(leave.date_to).astimezone(tz).date()
-            days_off.update(start + dt.timedelta(days=i) for i in range((end - start).days + 1))
-        return workdays.WorkCalendar(self.tz or "UTC", week, days_off, first=first, last=last)
+        return self._ekonsultasi_work_calendar_cached(
+            (attendance_key, leaves_key, self.hours_per_day)
+        )
+
+    def _ekonsultasi_attendance_key(self, first, last):
+        """Everything ``_attendance_intervals_batch`` of this calendar between
+        two local dates depends on, as a hashable value: the calendar, the
+        dates, the time zone, the 2-week mode and every attendance line."""
+        return (
+            self.id,
+            first,
+            last,
+            self.tz or "UTC",
+            self.two_weeks_calendar,
+            self._ekonsultasi_key_rows(
+                "resource.calendar.attendance",
+                [("calendar_id", "=", self.id)],
+                ATTENDANCE_KEY_FIELDS,
+            ),
+        )
+
+    def _ekonsultasi_key_rows(self, model, domain, names):
+        """The columns ``names`` of the records of ``model`` in ``domain``
+        (as the current user sees them, by id), as a tuple of tuples: a key
+        of the cache, read in one query."""
+        Model = self.env[model]
+        Model.flush_model()
+        query = Model._search(domain, order="id")
+        return tuple(
+            self.env.execute_query(
+                query.select(*(SQL.identifier(Model._table, name) for name in names))
+            )
+        )
+
+    @ormcache("key")
+    def _ekonsultasi_work_calendar_cached(self, key):
+        """:meth:`_ekonsultasi_work_calendar` for ``key`` = (attendance key,
+        leaves, hours per day): Odoo's leave intervals subtracted from the
+        attendance intervals (:func:`workdays.subtract`, as
+        ``_work_intervals_batch`` subtracts them)."""
+        attendance_key, _leaves, hours_per_day = key
+        tz, start, end = _bounds(attendance_key)
+        starts, ends, days = self._ekonsultasi_attendance_table(attendance_key)
+        leaves = self._leave_intervals_batch(start, end, tz=tz)[False]
+        starts, ends, days = workdays.subtract(
+            starts,
+            ends,
+            days,
+            [_epoch(leave_start) for leave_start, _end, _leave in leaves],
+            [_epoch(leave_end) for _start, leave_end, _leave in leaves],
+        )
+        if not len(starts):
+            raise UserError(
+                self.env._(
+                    "The working calendar %(calendar)s has no working time from "
+                    "%(first)s to %(last)s.",
+                    calendar=self.display_name,
+                    first=attendance_key[1],
+                    last=attendance_key[2],
+                )
+            )
+        return workdays.WorkCalendar(
+            starts,
+            ends,
+            days,
+            hours_per_day * 3600,
+            (_epoch(start), _epoch(end)),
+            tz_name=attendance_key[3],
+        )
+
+    @ormcache("key")
+    def _ekonsultasi_attendance_table(self, key):
+        """Odoo's attendance intervals of this calendar for ``key`` (see
+        :meth:`_ekonsultasi_attendance_key`), as three read-only arrays:
+        starts and ends (UTC epoch seconds), local dates (epoch days)."""
+        tz, start, end = _bounds(key)
+        intervals = list(self._attendance_intervals_batch(start, end, tz=tz)[False])
+        arrays = (
+            np.array([_epoch(i[0]) for i in intervals], dtype=np.int64),
+            np.array([_epoch(i[1]) for i in intervals], dtype=np.int64),
+            np.array([workdays.epoch_day(i[0].date()) for i in intervals], dtype=np.int64),
+        )
+        for array in arrays:
+            array.flags.writeable = False
+        return arrays
 
     def _ekonsultasi_work_calendar_around(self, moments, planning=False):
         """:meth:`_ekonsultasi_work_calendar` around the naive UTC datetimes

@@ -30,7 +30,7 @@ class ResourceCalendarLeaves(models.Model):
     def write(self, vals):
         before = self._ekonsultasi_spans()
         result = super().write(vals)
-        if {"date_from", "date_to", "calendar_id", "resource_id"} & set(vals):
+        if {"date_from", "date_to", "calendar_id", "resource_id", "time_type"} & set(vals):
             self._ekonsultasi_recompute(before + self._ekonsultasi_spans())
         return result
 

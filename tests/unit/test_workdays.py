@@ -25,7 +25,7 @@ HOLIDAYS_2026_27 = {
 
 
 def calendar(tz="Asia/Jakarta", holidays=frozenset(HOLIDAYS_2026_27)):
-    return wd.WorkCalendar(
+    return wd.WorkCalendar.from_week(
         tz, wd.HARI_KERJA_ASN, holidays, first=dt.date(2025, 12, 1), last=dt.date(2027, 6, 30)
     )
 
@@ -155,3 +155,85 @@ def test_out_of_range_is_refused():
     cal = calendar()
     with pytest.raises(ValueError):
         cal.deadline_end_of_day(wd.to_epoch([D(2030, 1, 1)]), [3])
+
+
+def test_subtract_matches_a_brute_force():
+    """Working intervals minus time off, against a second-by-second count
+    on a small scale: random intervals, overlapping and touching time off."""
+    rng = np.random.default_rng(3)
+    for _round in range(200):
+        bounds = np.sort(
+            rng.choice(np.arange(0, 400), size=2 * int(rng.integers(1, 8)), replace=False)
+        )
+        starts, ends = bounds[0::2], bounds[1::2]
+        if rng.random() < 0.3 and len(starts) > 1:  # two intervals that touch
+            ends[0] = starts[1]
+        days = np.arange(len(starts)) // 2
+        n_off = int(rng.integers(0, 6))
+        off_starts = rng.integers(-20, 420, n_off)
+        off_ends = off_starts + rng.integers(0, 80, n_off)
+        got_s, got_e, got_d = wd.subtract(starts, ends, days, off_starts, off_ends)
+        working = np.zeros(440, dtype=bool)
+        off = np.zeros(440, dtype=bool)
+        for s, e in zip(starts, ends, strict=True):
+            working[s + 20 : e + 20] = True
+        for s, e in zip(off_starts, off_ends, strict=True):
+            off[s + 20 : e + 20] = True
+        result = np.zeros(440, dtype=bool)
+        for s, e in zip(got_s, got_e, strict=True):
+            assert s < e
+            assert not result[s + 20 : e + 20].any(), "pieces overlap"
+            result[s + 20 : e + 20] = True
+        assert np.array_equal(result, working & ~off)
+        # each piece lies in one working interval and keeps its day
+        k = np.searchsorted(starts, got_s, side="right") - 1
+        assert np.all(got_e <= ends[k]) and np.array_equal(got_d, days[k])
+        # pieces of one interval are not split where nothing is off
+        assert len(got_s) == len(set(zip(k, got_s, strict=True)))
+
+
+def test_shortened_working_day_is_one_day():
+    """A day off for part of a day (Wednesday afternoon) leaves a working
+    day that ends when its morning ends; received after that end, day 0 is
+    the next working day."""
+    full = calendar()
+    wednesday = wd.to_epoch([utc(D(2026, 3, 4, 12, 0)), utc(D(2026, 3, 4, 16, 0))])
+    starts, ends, days = wd.subtract(
+        full.starts, full.ends, np.repeat(full.work_days, 2), wednesday[:1], wednesday[1:]
+    )
+    cal = wd.WorkCalendar(
+        starts, ends, days, full.seconds_per_day, (full.start, full.end), "Asia/Jakarta"
+    )
+    received = wd.to_epoch([utc(D(2026, 3, 2, 10, 0)), utc(D(2026, 3, 4, 12, 30))])
+    assert wd.from_epoch(cal.deadline_end_of_day(received, [2, 1])) == [
+        utc(D(2026, 3, 4, 12, 0)),
+        utc(D(2026, 3, 6, 16, 30)),
+    ]
+    # 3 x 7.5 hours from Monday 10.00: Wednesday gives 4.5 hours only
+    assert deadline(cal, utc(D(2026, 3, 2, 10, 0)), rule=wd.WORKING_HOURS) == utc(
+        D(2026, 3, 5, 14, 0)
+    )
+
+
+def test_zone_with_daylight_saving():
+    """Europe/Amsterdam: office hours stay on the wall clock across the
+    change of 29 March 2026 (UTC+1 to UTC+2)."""
+    cal = wd.WorkCalendar.from_week(
+        "Europe/Amsterdam",
+        wd.HARI_KERJA_ASN,
+        first=dt.date(2026, 1, 1),
+        last=dt.date(2026, 12, 31),
+    )
+    # Friday 27 March 10.00 CET: day 3 is Wednesday 1 April, 16.00 CEST
+    assert deadline(cal, utc(D(2026, 3, 27, 10, 0), 1)) == utc(D(2026, 4, 1, 16, 0), 2)
+    # Friday 15.00 CET + 7.5 h: 1.5 h on Friday, 6 h on Monday from 07.30 CEST
+    assert deadline(cal, utc(D(2026, 3, 27, 15, 0), 1), days=1, rule=wd.WORKING_HOURS) == utc(
+        D(2026, 3, 30, 14, 30), 2
+    )
+
+
+def test_intervals_must_be_sorted_and_disjoint():
+    with pytest.raises(ValueError):
+        wd.WorkCalendar([0, 50], [100, 150], [0, 0], 3600, (0, 200 * 86400))
+    with pytest.raises(ValueError):
+        wd.WorkCalendar([], [], [], 3600, (0, 200 * 86400))
