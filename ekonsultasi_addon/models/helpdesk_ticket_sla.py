@@ -444,6 +444,11 @@ class HelpdeskTicketSla(models.Model):
         """helpdesk_mgmt_sla's hook on a change of stage: for a round line, a
         stage the policy ignores (waiting for the konsulti) pauses the line,
         leaving it resumes it, adding the working time it waited."""
+        if not self.env.su:
+            # sudo: the state follows the consultation's stage, which the
+            # caller (helpdesk.ticket.write) was allowed to change; a
+            # konsultan may not write SLA lines himself
+            return self.sudo()._stage_recompute()
         if not self.round_id:
             return super()._stage_recompute()
         ticket = self.ticket_id

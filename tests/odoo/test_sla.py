@@ -8,6 +8,7 @@ from unittest.mock import patch
 from ekonsultasi_common import EkonsultasiCase, wib
 from freezegun import freeze_time
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 D = dt.datetime
@@ -151,6 +152,25 @@ class TestAnswerLimit(EkonsultasiCase):
         self.set_stage_at(ticket, self.awaiting, wib(2026, 3, 10, 10, 0))  # one more day
         self.set_stage_at(ticket, self.progress, wib(2026, 3, 11, 10, 0))
         self.assertEqual(ticket.answer_deadline, wib(2026, 3, 12, 16, 0))
+
+    def test_konsultan_pauses_and_resumes_without_rights_on_the_lines(self):
+        """The konsultan moves his consultation to the waiting stage and back
+        (the form's stage bar, a write of the consultation as him): the line
+        pauses and resumes, though he may not write SLA lines himself."""
+        ticket = self.consult_at(wib(2026, 3, 3, 10, 0))  # due Fri 6 March 16.30
+        konsultan = ticket.user_id or ticket.team_id.user_ids[:1]
+        mine = ticket.with_user(konsultan)
+        with freeze_time(wib(2026, 3, 4, 10, 0)):
+            mine.stage_id = self.awaiting
+            self.env.flush_all()
+        self.assertEqual(ticket.sla_state, "on_hold")
+        with freeze_time(wib(2026, 3, 9, 10, 0)):
+            mine.stage_id = self.progress
+            self.env.flush_all()
+        self.assertEqual(ticket.sla_state, "in_progress")
+        self.assertEqual(ticket.answer_deadline, wib(2026, 3, 11, 16, 0))
+        with self.assertRaises(AccessError):
+            ticket.sla_line_id.with_user(konsultan).write({"state": "accomplished"})
 
     def test_one_state_that_helpdesk_mgmt_sla_reads_too(self):
         """A line has one state, helpdesk_mgmt_sla's: its "expired" flag, the
