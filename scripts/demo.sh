@@ -6,7 +6,13 @@ set -euo pipefail
 
 create_demo_db() {
     if db_module_installed "$DEMO_DB"; then
-        log "reusing database $DEMO_DB (make clean-state, or scripts/dropdb.sh $DEMO_DB, to start over)"
+        # the code may be newer than the database (a pull, a new version with
+        # its migration): update it, as make test updates its database
+        log "updating $ADDON in the existing database $DEMO_DB (make clean-state, or scripts/dropdb.sh $DEMO_DB, to start over)"
+        odoo_cmd -d "$DEMO_DB" -u "$ADDON" --stop-after-init --no-http \
+            --logfile="$LOG_DIR/demo-install.log" \
+            || { tail -n 40 "$LOG_DIR/demo-install.log" >&2
+                 die "updating $ADDON in $DEMO_DB failed (log: $LOG_DIR/demo-install.log)"; }
         return 0
     fi
     # a database without the addon installed is a leftover of a failed run
