@@ -122,7 +122,8 @@ def open_connection(config, *, chase_referrals=False):
     """An LDAP connection to ``config.uri``, not bound yet: the one builder of
     the addon's connections (the SIMPEG client here, auth_ldap's ``_connect``
     of ``res.company.ldap``). LDAP v3, network and operation time-outs of
-    ``config.timeout``, with ldaps:// or STARTTLS the certificate checked as
+    ``config.timeout`` (a wait interrupted by a signal goes on), with
+    ldaps:// or STARTTLS the certificate checked as
     ``config.tls_require_cert`` says against ``config.ca_file`` (or the
     system CAs), STARTTLS run before anything is sent. Referrals are not
     chased unless ``chase_referrals`` (auth_ldap chases them unless its
@@ -134,6 +135,10 @@ def open_connection(config, *, chase_referrals=False):
             conn.set_option(ldap.OPT_REFERRALS, 0)
         conn.set_option(ldap.OPT_NETWORK_TIMEOUT, float(config.timeout))
         conn.set_option(ldap.OPT_TIMEOUT, float(config.timeout))
+        # a signal while libldap waits (SIGCHLD in Odoo's threaded server
+        # whenever a child process ends) would otherwise end the wait with
+        # "Can't contact LDAP server"
+        conn.set_option(ldap.OPT_RESTART, ldap.OPT_ON)
         if config.encrypted:
             conn.set_option(ldap.OPT_X_TLS_REQUIRE_CERT, _TLS_LEVELS[config.tls_require_cert])
             if config.ca_file:

@@ -472,15 +472,40 @@ class Slapd:
             self.process.wait()
         self.process = None
 
+    def _thread_states(self):
+        """The scheduler state letter of each of slapd's threads."""
+        states = []
+        for stat in Path(f"/proc/{self.process.pid}/task").glob("*/stat"):
+            try:
+                # "pid (comm) S ...": the state follows the last parenthesis
+                states.append(stat.read_text().rpartition(")")[2].split()[0])
+            except (FileNotFoundError, ProcessLookupError):
+                continue  # a thread that ended meanwhile
+        return states
+
     def pause(self):
         """Freeze slapd (SIGSTOP): connections stay open but nothing answers,
-        as with a network that hangs."""
+        as with a network that hangs. Returns once every thread is stopped:
+        the signal is delivered asynchronously."""
         if self.running:
             self.process.send_signal(signal.SIGSTOP)
+            wait_for(
+                lambda: all(state == "T" for state in self._thread_states()),
+                10,
+                f"slapd (pid {self.process.pid}) did not stop",
+                interval=0.01,
+            )
 
     def resume(self):
+        """Let a paused slapd go on; returns once no thread is stopped."""
         if self.running:
             self.process.send_signal(signal.SIGCONT)
+            wait_for(
+                lambda: "T" not in self._thread_states(),
+                10,
+                f"slapd (pid {self.process.pid}) did not continue",
+                interval=0.01,
+            )
 
     def restart(self):
         self.stop()

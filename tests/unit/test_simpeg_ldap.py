@@ -1,6 +1,8 @@
 """SIMPEG LDAP client (ekonsultasi_lib.simpeg_ldap) against a real slapd."""
 
 import datetime
+import signal
+import threading
 import time
 
 import pytest
@@ -239,6 +241,37 @@ def test_directory_hanging_mid_iteration_times_out(make_directory):
     assert time.monotonic() - started < 4
     assert not stats.complete
     directory.server.resume()
+
+
+def test_a_signal_while_waiting_is_not_a_lost_server(make_directory):
+    """A signal that interrupts the wait for a page (in Odoo's threaded
+    server, SIGCHLD whenever a child such as wkhtmltopdf ends) must not pass
+    for a server gone: libldap waits again (``OPT_RESTART``)."""
+    directory = make_directory(12)
+    config = directory.config_for(timeout=20)
+    conn = simpeg_ldap.connect(config)
+    waiting = threading.get_ident()
+    interrupted = threading.Event()
+
+    def interrupt_then_resume():
+        # the search below is waiting on the frozen server by now
+        time.sleep(0.5)
+        signal.pthread_kill(waiting, signal.SIGUSR1)
+        time.sleep(0.5)
+        directory.server.resume()
+
+    previous = signal.signal(signal.SIGUSR1, lambda *_args: interrupted.set())
+    directory.server.pause()
+    helper = threading.Thread(target=interrupt_then_resume)
+    helper.start()
+    try:
+        found = list(simpeg_ldap.iter_entries(conn, config.base, config.filter, ["uid"], 5))
+    finally:
+        helper.join()
+        signal.signal(signal.SIGUSR1, previous)
+        directory.server.resume()
+    assert interrupted.is_set()
+    assert len(found) == 12
 
 
 def _max_modify_timestamp(conn, config):
