@@ -413,24 +413,19 @@ class HelpdeskTicket(models.Model):
         # sudo: the load of a konsultan counts every consultation assigned to
         # him, including those the current user (a konsulti) may not read.
         Ticket = self.sudo().with_context(active_test=False)
-        open_counts = dict(
-            Ticket._read_group(
-                [("user_id", "in", all_members.ids), ("stage_id.closed", "=", False)],
-                ["user_id"],
-                ["__count"],
-            )
-        )
-        last_assigned = dict(
-            Ticket._read_group(
-                [("user_id", "in", all_members.ids)],
-                ["user_id"],
-                ["assigned_date:max"],
-            )
-        )
-        load = {user.id: open_counts.get(user, 0) for user in all_members}
-        idle_since = {
-            user.id: last_assigned.get(user) or datetime.datetime.min for user in all_members
-        }
+        # one query for both: the open consultations of each konsultan (in a
+        # stage that is not closed) and when he was last given one
+        load = dict.fromkeys(all_members.ids, 0)
+        idle_since = dict.fromkeys(all_members.ids, datetime.datetime.min)
+        for user, stage, closed, count, last in Ticket._read_group(
+            [("user_id", "in", all_members.ids)],
+            ["user_id", "stage_id", "closed"],
+            ["__count", "assigned_date:max"],
+        ):
+            if stage and not closed:
+                load[user.id] += count
+            if last:
+                idle_since[user.id] = max(idle_since[user.id], last)
         now = fields.Datetime.now()
         for vals in vals_list:
             candidates = members.get(vals["team_id"])

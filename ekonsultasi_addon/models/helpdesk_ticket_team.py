@@ -34,5 +34,9 @@ class HelpdeskTicketTeam(models.Model):
     def _get_konsultan_members(self):
         """Members who can receive consultations: active konsultan."""
         self.ensure_one()
-        group = self.env.ref("ekonsultasi_addon.group_ekonsultasi_konsultan")
-        return self.user_ids.filtered(lambda u: u.active and group in u.groups_id)
+        # the id through the cached xml id lookup: env.ref would also query
+        # whether the group exists, on every consultation routed
+        group_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "ekonsultasi_addon.group_ekonsultasi_konsultan", raise_if_not_found=True
+        )
+        return self.user_ids.filtered(lambda u: u.active and group_id in u.groups_id.ids)
