@@ -470,7 +470,38 @@ class HelpdeskTicket(models.Model):
             by_partner.setdefault(ticket.partner_id, self.browse())
             by_partner[ticket.partner_id] |= ticket
         for partner, tickets in by_partner.items():
-            tickets.message_subscribe(partner_ids=partner.ids)
+            tickets._ekonsultasi_subscribe_konsulti(partner, just_created=not since_creation)
+
+    def _ekonsultasi_subscribe_konsulti(self, partner, just_created=False):
+        """The konsulti ``partner`` follows these consultations, as
+        ``message_subscribe`` makes him. In sudo (the portal, the flow) its
+        access checks let everything through, and what it reads from the
+        partner (active, share) is in the cache already: the followers are
+        inserted directly, without its two searches; and not at all when
+        mail's create has ``just_created`` them with the konsulti following
+        as their creator (he sends his consultation himself through the
+        portal)."""
+        if not self.env.su:
+            self.message_subscribe(partner_ids=partner.ids)
+            return
+        context = self.env.context
+        user = self.env.user
+        if partner == user.partner_id:
+            if (
+                just_created
+                and user.active
+                and not context.get("tracking_disable")
+                and not context.get("mail_create_nosubscribe")
+            ):
+                return
+            # message_subscribe adding the current user's partner: not as a
+            # customer, whether active or not
+            customer_ids = []
+        elif not partner.active:
+            return
+        else:
+            customer_ids = partner.ids if partner.partner_share else []
+        self._message_subscribe(partner_ids=partner.ids, customer_ids=customer_ids)
 
     # ------------------------------------------------------------------
     # Access: who may act on a consultation, through every door
