@@ -155,8 +155,9 @@ class HelpdeskTicket(models.Model):
     )
     answer_work_days = fields.Float(
         string="Answer time (working days)",
-        related="current_round_id.answer_work_days",
+        compute="_compute_answer_work_days",
         store=True,
+        digits=(16, 2),
         aggregator="avg",
         help="Working days the konsultan took to answer the current round, without "
         "the time spent waiting for the konsulti.",
@@ -222,6 +223,18 @@ class HelpdeskTicket(models.Model):
     def _compute_current_round_id(self):
         for ticket in self:
             ticket.current_round_id = ticket.round_ids.sorted("number")[-1:]
+
+    @api.depends("current_round_id", "round_ids.answer_work_days")
+    def _compute_answer_work_days(self):
+        # the current round's, as a related field would give it, but through
+        # round_ids: a round's answer time is to recompute whenever an SLA
+        # line of the round is made or its pauses change, and the ORM then
+        # finds the consultation by the round's ticket_id, where a field
+        # related through current_round_id makes it search the consultations
+        # by their current round, flushing them first (an UPDATE and a
+        # SELECT more per consultation created, bench/profile_create.py)
+        for ticket in self:
+            ticket.answer_work_days = ticket.current_round_id.answer_work_days
 
     @api.depends("round_number")
     def _compute_resubmission_count(self):
