@@ -227,6 +227,25 @@ class TestAnswerLimit(EkonsultasiCase):
         leave.unlink()
         self.assertEqual(ticket.answer_deadline, wib(2026, 3, 6, 16, 30))
 
+    def test_consultations_of_a_day_count_what_changed_that_day(self):
+        """The working calendar limits are planned on is cached
+        (resource.calendar._ekonsultasi_work_calendar): a day off, office
+        hours or a time zone changed between two consultations of a day count
+        for the second."""
+        sent = wib(2026, 3, 3, 10, 0)  # Tuesday: due Friday 6 March 16.30
+        self.assertEqual(self.consult_at(sent).answer_deadline, wib(2026, 3, 6, 16, 30))
+        leave = self._day_off(dt.date(2026, 3, 5))  # Thursday off
+        self.assertEqual(self.consult_at(sent).answer_deadline, wib(2026, 3, 9, 16, 0))
+        leave.unlink()
+        self.assertEqual(self.consult_at(sent).answer_deadline, wib(2026, 3, 6, 16, 30))
+        friday_afternoon = self.calendar.attendance_ids.filtered(
+            lambda att: att.dayofweek == "4" and att.hour_to == 16.5
+        )
+        friday_afternoon.hour_to = 16.0
+        self.assertEqual(self.consult_at(sent).answer_deadline, wib(2026, 3, 6, 16, 0))
+        self.calendar.tz = "Asia/Makassar"  # one hour ahead of WIB
+        self.assertEqual(self.consult_at(sent).answer_deadline, wib(2026, 3, 6, 15, 0))
+
     def test_answered_consultation_keeps_its_limit(self):
         ticket = self.consult_at(wib(2026, 3, 3, 10, 0))
         self.answer_at(ticket, wib(2026, 3, 4, 9, 0))
