@@ -7,6 +7,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_datetime
+from odoo.tools.safe_eval import safe_eval
 
 from ..lib import outcome, workdays
 from .res_partner import KONSULTI_ORIGINS
@@ -804,6 +805,22 @@ class HelpdeskTicket(models.Model):
         lines = self.env["helpdesk.ticket.sla"].sudo().create(vals_list)
         # a round submitted late in its reminder period starts at risk
         lines._ekonsultasi_update_state()
+
+    def _get_sla(self):
+        """helpdesk_mgmt_sla's policies of the consultation, the candidates
+        (team, tags, category) from the cache of ``helpdesk.sla`` in sudo
+        (as the flow sets the limits), then those whose own domain the
+        consultation matches, as helpdesk_mgmt_sla filters them."""
+        if not self.env.su:
+            return super()._get_sla()
+        self.ensure_one()
+        domain = self._get_sla_ticket_domain()
+        Sla = self.env["helpdesk.sla"]
+        slas = Sla
+        for sla in Sla.browse(Sla._ekonsultasi_policy_ids(repr(domain), domain)):
+            if not sla.domain or self.filtered_domain(safe_eval(sla.domain)):
+                slas |= sla
+        return slas
 
     def refresh_sla(self):
         self.ensure_one()

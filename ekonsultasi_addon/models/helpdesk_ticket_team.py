@@ -40,3 +40,9 @@ class HelpdeskTicketTeam(models.Model):
             "ekonsultasi_addon.group_ekonsultasi_konsultan", raise_if_not_found=True
         )
         return self.user_ids.filtered(lambda u: u.active and group_id in u.groups_id.ids)
+
+    def unlink(self):
+        result = super().unlink()
+        # the policies naming the team lost it: which apply where changed
+        self.env["helpdesk.sla"]._ekonsultasi_clear_policies()
+        return result
