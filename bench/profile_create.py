@@ -20,11 +20,11 @@ import sys
 import time
 from collections import defaultdict
 
+from bench_create import setup_common  # pylint: disable=import-error
+
 import odoo
 from odoo.modules.registry import Registry
 from odoo.tools import config
-
-from bench_create import setup_common  # pylint: disable=import-error
 
 # (model, method, label): the parts of a create, in the order they run
 PARTS = [
@@ -44,7 +44,7 @@ PARTS = [
     ("helpdesk.ticket.sla", "create", "    SLA line create"),
     ("helpdesk.ticket.sla", "_ekonsultasi_new_limits", "      deadline computation"),
     ("resource.calendar", "_ekonsultasi_work_calendar", "        working calendar built"),
-    ("helpdesk.ticket.sla", "_compute_sla_state", "      SLA state"),
+    ("helpdesk.ticket.sla", "_ekonsultasi_update_state", "    SLA state (at risk?)"),
     ("helpdesk.ticket", "_compute_sla_line_id", "  sla_line_id (compute)"),
     ("helpdesk.ticket", "_compute_current_round_id", "  current_round_id (compute)"),
     ("helpdesk.ticket", "_track_post_template_finalize", "  tracking templates (precommit)"),
