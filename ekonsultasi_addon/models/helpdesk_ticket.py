@@ -484,38 +484,42 @@ class HelpdeskTicket(models.Model):
             by_partner.setdefault(ticket.partner_id, self.browse())
             by_partner[ticket.partner_id] |= ticket
         for partner, tickets in by_partner.items():
-            tickets._ekonsultasi_subscribe_konsulti(partner, just_created=not since_creation)
+            tickets._ekonsultasi_subscribe_konsulti(partner)
 
-    def _ekonsultasi_subscribe_konsulti(self, partner, just_created=False):
+    def _ekonsultasi_subscribe_konsulti(self, partner):
         """The konsulti ``partner`` follows these consultations, as
-        ``message_subscribe`` makes him. In sudo (the portal, the flow) its
-        access checks let everything through, and what it reads from the
-        partner (active, share) is in the cache already: the followers are
-        inserted directly, without its two searches; and not at all when
-        mail's create has ``just_created`` them with the konsulti following
-        as their creator (he sends his consultation himself through the
-        portal)."""
+        ``message_subscribe`` would make him. In sudo (the portal, the flow)
+        its access checks let everything through, and what it searches is in
+        the ORM cache: whether the partner is active and a customer, and who
+        follows consultations just created (mail's create made their
+        followers). No query when the konsulti sends his consultation himself
+        through the portal (he follows it as its creator); created for him,
+        his follower line is inserted without a search."""
         if not self.env.su:
             self.message_subscribe(partner_ids=partner.ids)
             return
-        context = self.env.context
-        user = self.env.user
-        if partner == user.partner_id:
-            if (
-                just_created
-                and user.active
-                and not context.get("tracking_disable")
-                and not context.get("mail_create_nosubscribe")
-            ):
-                return
-            # message_subscribe adding the current user's partner: not as a
-            # customer, whether active or not
+        if partner == self.env.user.partner_id:
+            # message_subscribe adding the user himself: not as a customer,
+            # whether active or not
             customer_ids = []
         elif not partner.active:
             return
         else:
             customer_ids = partner.ids if partner.partner_share else []
-        self._message_subscribe(partner_ids=partner.ids, customer_ids=customer_ids)
+        field = self._fields["message_follower_ids"]
+        if not all(self.env.cache.contains(ticket, field) for ticket in self):
+            self._message_subscribe(partner_ids=partner.ids, customer_ids=customer_ids)
+            return
+        new = self.filtered(lambda ticket: partner not in ticket.message_follower_ids.partner_id)
+        if not new:
+            return
+        self.env["mail.followers"]._insert_followers(
+            self._name,
+            new.ids,
+            partner.ids,
+            customer_ids=customer_ids,
+            check_existing=False,
+        )
 
     # ------------------------------------------------------------------
     # Access: who may act on a consultation, through every door
@@ -863,12 +867,15 @@ class HelpdeskTicket(models.Model):
         """Record the konsultan's first message visible to the konsulti as the
         answer of the current round (Pasal 12 ayat (3))."""
         self.ensure_one()
-        current = self.current_round_id
-        if not current or current.answer_date or self.closed:
-            return
+        # the message first: the creation message of a consultation, posted
+        # before its first round exists, is no answer (and the round is not
+        # computed for nothing)
         if message.message_type != "comment" or message.subtype_id != self.env.ref(
             "mail.mt_comment"
         ):
+            return
+        current = self.current_round_id
+        if not current or current.answer_date or self.closed:
             return
         author = message.author_id.user_ids.filtered(lambda u: not u.share)[:1]
         if not author or not (author == self.user_id or author in self.team_id.user_ids):

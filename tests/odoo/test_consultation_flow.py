@@ -58,6 +58,8 @@ class TestConsultationFlow(EkonsultasiCase):
         # as message_subscribe would make him (same subtypes, no second line)
         for_him.message_subscribe(partner_ids=partner.ids)
         self.assertEqual(self._konsulti_follower_subtypes(for_him, partner), external)
+        for ticket in self.consult_many(partner, 3):  # one batch
+            self.assertEqual(self._konsulti_follower_subtypes(ticket, partner), external)
 
     def test_origin_of_konsulti(self):
         asn = self.consult(self.konsulti.partner_id)
