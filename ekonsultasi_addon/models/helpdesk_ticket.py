@@ -412,9 +412,7 @@ class HelpdeskTicket(models.Model):
                 team = self.env["helpdesk.ticket.team"].browse(vals.get("team_id"))
                 key = (team.id, vals.get("company_id") or team.company_id.id)
                 if key not in stages:
-                    stages[key] = team._get_applicable_stages().filtered(
-                        lambda s: s.ekonsultasi_state == "new"
-                    )[:1]
+                    stages[key] = team._ekonsultasi_stage_of("new")
                 if stages[key]:
                     vals["stage_id"] = stages[key].id
 
@@ -700,9 +698,7 @@ class HelpdeskTicket(models.Model):
 
     def _ekonsultasi_stage(self, state):
         self.ensure_one()
-        stage = self.team_id._get_applicable_stages().filtered(
-            lambda s: s.ekonsultasi_state == state
-        )[:1]
+        stage = self.team_id._ekonsultasi_stage_of(state)
         if not stage:
             raise UserError(
                 self.env._(

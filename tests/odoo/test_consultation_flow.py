@@ -61,6 +61,33 @@ class TestConsultationFlow(EkonsultasiCase):
         for ticket in self.consult_many(partner, 3):  # one batch
             self.assertEqual(self._konsulti_follower_subtypes(ticket, partner), external)
 
+    def test_stage_of_new_consultations_follows_the_stages(self):
+        """The stage of each role is kept per team
+        (helpdesk.ticket.team._ekonsultasi_stage_of): a stage given the role,
+        limited to a team, archived, or freed by the deletion of its only
+        team, counts for the next consultation."""
+
+        def stage():
+            return self.consult(self.konsulti.partner_id).stage_id  # team_insp
+
+        new = stage()
+        self.assertEqual(new, self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new"))
+        triage = self.env["helpdesk.ticket.stage"].create(
+            {"name": "Triase", "sequence": 0, "ekonsultasi_state": "new"}
+        )
+        self.assertEqual(stage(), triage)
+        triage.team_ids = self.team_bkad
+        self.assertEqual(stage(), new)
+        triage.team_ids = self.team_insp
+        self.assertEqual(stage(), triage)
+        triage.active = False
+        self.assertEqual(stage(), new)
+        triage.write({"active": True, "team_ids": self.team_bkad.ids})
+        self.assertEqual(stage(), new)
+        self.team_bkad.category_ids.team_id = False
+        self.team_bkad.unlink()  # the stage of no team any more: of every team
+        self.assertEqual(stage(), triage)
+
     def test_origin_of_konsulti(self):
         asn = self.consult(self.konsulti.partner_id)
         self.assertEqual(asn.konsulti_origin, "perangkat_daerah")
