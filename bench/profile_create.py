@@ -39,6 +39,7 @@ PARTS = [
     ("helpdesk.ticket", "_ekonsultasi_start_first_round", "  first round + konsulti follower"),
     ("helpdesk.ticket.round", "create", "    round create"),
     ("helpdesk.ticket", "message_subscribe", "    konsulti follower"),
+    ("helpdesk.ticket", "_ekonsultasi_subscribe_konsulti", "    konsulti follower"),
     ("helpdesk.ticket", "set_sla", "  SLA lines"),
     ("helpdesk.ticket", "_get_sla", "    SLA policies (_get_sla)"),
     ("helpdesk.ticket.sla", "create", "    SLA line create"),
