@@ -18,6 +18,7 @@ from . import helpdesk_sla_report
 from . import helpdesk_ticket_stage
 from . import helpdesk_ticket_category
 from . import helpdesk_ticket_team
+from . import helpdesk_ticket_tag
 from . import helpdesk_ticket_round
 from . import helpdesk_ticket
 from . import ekonsultasi_simpeg_mapping_line

@@ -7,6 +7,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_datetime
+from odoo.tools.safe_eval import safe_eval
 
 from ..lib import outcome, workdays
 from .res_partner import KONSULTI_ORIGINS
@@ -155,8 +156,9 @@ class HelpdeskTicket(models.Model):
     )
     answer_work_days = fields.Float(
         string="Answer time (working days)",
-        related="current_round_id.answer_work_days",
+        compute="_compute_answer_work_days",
         store=True,
+        digits=(16, 2),
         aggregator="avg",
         help="Working days the konsultan took to answer the current round, without "
         "the time spent waiting for the konsulti.",
@@ -222,6 +224,18 @@ class HelpdeskTicket(models.Model):
     def _compute_current_round_id(self):
         for ticket in self:
             ticket.current_round_id = ticket.round_ids.sorted("number")[-1:]
+
+    @api.depends("current_round_id", "round_ids.answer_work_days")
+    def _compute_answer_work_days(self):
+        # the current round's, as a related field would give it, but through
+        # round_ids: a round's answer time is to recompute whenever an SLA
+        # line of the round is made or its pauses change, and the ORM then
+        # finds the consultation by the round's ticket_id, where a field
+        # related through current_round_id makes it search the consultations
+        # by their current round, flushing them first (an UPDATE and a
+        # SELECT more per consultation created, bench/profile_create.py)
+        for ticket in self:
+            ticket.answer_work_days = ticket.current_round_id.answer_work_days
 
     @api.depends("round_number")
     def _compute_resubmission_count(self):
@@ -398,9 +412,7 @@ class HelpdeskTicket(models.Model):
                 team = self.env["helpdesk.ticket.team"].browse(vals.get("team_id"))
                 key = (team.id, vals.get("company_id") or team.company_id.id)
                 if key not in stages:
-                    stages[key] = team._get_applicable_stages().filtered(
-                        lambda s: s.ekonsultasi_state == "new"
-                    )[:1]
+                    stages[key] = team._ekonsultasi_stage_of("new")
                 if stages[key]:
                     vals["stage_id"] = stages[key].id
 
@@ -413,24 +425,19 @@ class HelpdeskTicket(models.Model):
         # sudo: the load of a konsultan counts every consultation assigned to
         # him, including those the current user (a konsulti) may not read.
         Ticket = self.sudo().with_context(active_test=False)
-        open_counts = dict(
-            Ticket._read_group(
-                [("user_id", "in", all_members.ids), ("stage_id.closed", "=", False)],
-                ["user_id"],
-                ["__count"],
-            )
-        )
-        last_assigned = dict(
-            Ticket._read_group(
-                [("user_id", "in", all_members.ids)],
-                ["user_id"],
-                ["assigned_date:max"],
-            )
-        )
-        load = {user.id: open_counts.get(user, 0) for user in all_members}
-        idle_since = {
-            user.id: last_assigned.get(user) or datetime.datetime.min for user in all_members
-        }
+        # one query for both: the open consultations of each konsultan (in a
+        # stage that is not closed) and when he was last given one
+        load = dict.fromkeys(all_members.ids, 0)
+        idle_since = dict.fromkeys(all_members.ids, datetime.datetime.min)
+        for user, stage, closed, count, last in Ticket._read_group(
+            [("user_id", "in", all_members.ids)],
+            ["user_id", "stage_id", "closed"],
+            ["__count", "assigned_date:max"],
+        ):
+            if stage and not closed:
+                load[user.id] += count
+            if last:
+                idle_since[user.id] = max(idle_since[user.id], last)
         now = fields.Datetime.now()
         for vals in vals_list:
             candidates = members.get(vals["team_id"])
@@ -475,7 +482,42 @@ class HelpdeskTicket(models.Model):
             by_partner.setdefault(ticket.partner_id, self.browse())
             by_partner[ticket.partner_id] |= ticket
         for partner, tickets in by_partner.items():
-            tickets.message_subscribe(partner_ids=partner.ids)
+            tickets._ekonsultasi_subscribe_konsulti(partner)
+
+    def _ekonsultasi_subscribe_konsulti(self, partner):
+        """The konsulti ``partner`` follows these consultations, as
+        ``message_subscribe`` would make him. In sudo (the portal, the flow)
+        its access checks let everything through, and what it searches is in
+        the ORM cache: whether the partner is active and a customer, and who
+        follows consultations just created (mail's create made their
+        followers). No query when the konsulti sends his consultation himself
+        through the portal (he follows it as its creator); created for him,
+        his follower line is inserted without a search."""
+        if not self.env.su:
+            self.message_subscribe(partner_ids=partner.ids)
+            return
+        if partner == self.env.user.partner_id:
+            # message_subscribe adding the user himself: not as a customer,
+            # whether active or not
+            customer_ids = []
+        elif not partner.active:
+            return
+        else:
+            customer_ids = partner.ids if partner.partner_share else []
+        field = self._fields["message_follower_ids"]
+        if not all(self.env.cache.contains(ticket, field) for ticket in self):
+            self._message_subscribe(partner_ids=partner.ids, customer_ids=customer_ids)
+            return
+        new = self.filtered(lambda ticket: partner not in ticket.message_follower_ids.partner_id)
+        if not new:
+            return
+        self.env["mail.followers"]._insert_followers(
+            self._name,
+            new.ids,
+            partner.ids,
+            customer_ids=customer_ids,
+            check_existing=False,
+        )
 
     # ------------------------------------------------------------------
     # Access: who may act on a consultation, through every door
@@ -656,9 +698,7 @@ class HelpdeskTicket(models.Model):
 
     def _ekonsultasi_stage(self, state):
         self.ensure_one()
-        stage = self.team_id._get_applicable_stages().filtered(
-            lambda s: s.ekonsultasi_state == state
-        )[:1]
+        stage = self.team_id._ekonsultasi_stage_of(state)
         if not stage:
             raise UserError(
                 self.env._(
@@ -766,6 +806,22 @@ class HelpdeskTicket(models.Model):
         # a round submitted late in its reminder period starts at risk
         lines._ekonsultasi_update_state()
 
+    def _get_sla(self):
+        """helpdesk_mgmt_sla's policies of the consultation, the candidates
+        (team, tags, category) from the cache of ``helpdesk.sla`` in sudo
+        (as the flow sets the limits), then those whose own domain the
+        consultation matches, as helpdesk_mgmt_sla filters them."""
+        if not self.env.su:
+            return super()._get_sla()
+        self.ensure_one()
+        domain = self._get_sla_ticket_domain()
+        Sla = self.env["helpdesk.sla"]
+        slas = Sla
+        for sla in Sla.browse(Sla._ekonsultasi_policy_ids(repr(domain), domain)):
+            if not sla.domain or self.filtered_domain(safe_eval(sla.domain)):
+                slas |= sla
+        return slas
+
     def refresh_sla(self):
         self.ensure_one()
         self._ekonsultasi_check_contribution(comment=False)
@@ -807,12 +863,15 @@ class HelpdeskTicket(models.Model):
         """Record the konsultan's first message visible to the konsulti as the
         answer of the current round (Pasal 12 ayat (3))."""
         self.ensure_one()
-        current = self.current_round_id
-        if not current or current.answer_date or self.closed:
-            return
+        # the message first: the creation message of a consultation, posted
+        # before its first round exists, is no answer (and the round is not
+        # computed for nothing)
         if message.message_type != "comment" or message.subtype_id != self.env.ref(
             "mail.mt_comment"
         ):
+            return
+        current = self.current_round_id
+        if not current or current.answer_date or self.closed:
             return
         author = message.author_id.user_ids.filtered(lambda u: not u.share)[:1]
         if not author or not (author == self.user_id or author in self.team_id.user_ids):

@@ -79,3 +79,9 @@ class HelpdeskTicketCategory(models.Model):
                     break
             result[category.id] = team
         return result
+
+    def unlink(self):
+        result = super().unlink()
+        # the policies naming the category lost it: which apply where changed
+        self.env["helpdesk.sla"]._ekonsultasi_clear_policies()
+        return result

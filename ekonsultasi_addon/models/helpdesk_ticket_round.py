@@ -30,7 +30,9 @@ class HelpdeskTicketRound(models.Model):
         index=True,
         ondelete="cascade",
     )
-    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
+    # precomputed (here and answer_work_days): in the INSERT of the round,
+    # not in an UPDATE at the next flush (bench/profile_create.py)
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True, precompute=True)
     number = fields.Integer(string="Round", required=True, default=1)
     start_date = fields.Datetime(string="Submitted on", required=True, default=fields.Datetime.now)
     reason = fields.Text(
@@ -53,6 +55,7 @@ class HelpdeskTicketRound(models.Model):
         string="Answer time (working days)",
         compute="_compute_answer_work_days",
         store=True,
+        precompute=True,
         digits=(16, 2),
         aggregator="avg",
         help="Working days from the submission of the round to its answer, on the "

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 
@@ -34,5 +34,42 @@ class HelpdeskTicketTeam(models.Model):
     def _get_konsultan_members(self):
         """Members who can receive consultations: active konsultan."""
         self.ensure_one()
-        group = self.env.ref("ekonsultasi_addon.group_ekonsultasi_konsultan")
-        return self.user_ids.filtered(lambda u: u.active and group in u.groups_id)
+        # the id through the cached xml id lookup: env.ref would also query
+        # whether the group exists, on every consultation routed
+        group_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "ekonsultasi_addon.group_ekonsultasi_konsultan", raise_if_not_found=True
+        )
+        return self.user_ids.filtered(lambda u: u.active and group_id in u.groups_id.ids)
+
+    def _ekonsultasi_stage_of(self, role):
+        """The stage of this team (one or none: the company's stages without
+        team) with the flow's ``role`` (``ekonsultasi_state``): the first of
+        helpdesk_mgmt's ``_get_applicable_stages``. In sudo (routing a new
+        consultation, the flow) from the registry's cache; stages change
+        seldom, and every consultation routed asked again (a search and a
+        query, bench/profile_create.py)."""
+        if not self.env.su:
+            return self._get_applicable_stages().filtered(
+                lambda stage: stage.ekonsultasi_state == role
+            )[:1]
+        company = self.company_id if self else self.env.company
+        stage_ids = dict(self._ekonsultasi_stage_ids_by_role(company.id))
+        return self.env["helpdesk.ticket.stage"].browse(stage_ids.get(role, ()))
+
+    @tools.ormcache("self.id", "company_id", "self.env.context.get('active_test', True)")
+    def _ekonsultasi_stage_ids_by_role(self, company_id):
+        """``((role, first stage id), ...)`` of the applicable stages of this
+        team (or none) in ``company_id``. Cleared when a stage is created,
+        written or deleted, or a team deleted (its stages may then apply to
+        every team)."""
+        first = {}
+        for stage in self._get_applicable_stages():
+            first.setdefault(stage.ekonsultasi_state, stage.id)
+        return tuple(first.items())
+
+    def unlink(self):
+        result = super().unlink()
+        # the policies and stages naming the team lost it: which apply where
+        # changed (the registry cache of both)
+        self.env["helpdesk.sla"]._ekonsultasi_clear_policies()
+        return result

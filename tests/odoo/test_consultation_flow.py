@@ -28,6 +28,66 @@ class TestConsultationFlow(EkonsultasiCase):
         # the konsultan follows it, so he hears of the konsulti's messages
         self.assertIn(self.konsultan_bkad.partner_id, ticket.message_partner_ids)
 
+    def _konsulti_follower_subtypes(self, ticket, partner):
+        follower = ticket.sudo().message_follower_ids.filtered(lambda f: f.partner_id == partner)
+        self.assertEqual(len(follower), 1)
+        return follower.subtype_ids
+
+    def test_konsulti_follows_as_message_subscribe_makes_him(self):
+        """The konsulti follows his consultation with the subtypes that
+        ``message_subscribe`` gives, whoever creates it: himself through the
+        portal (as its creator, mail's default subtypes), the flow in sudo
+        or an internal user for him (a customer: the public default
+        subtypes)."""
+        default, _internal, external = self.env["mail.message.subtype"].default_subtypes(
+            "helpdesk.ticket"
+        )
+        partner = self.konsulti.partner_id
+        own = self.env["helpdesk.ticket"].with_user(self.konsulti).sudo().create(
+            {"name": "Sendiri", "description": "<p>x</p>", "partner_id": partner.id,
+             "category_id": self.topic_tlhp.id}
+        )  # fmt: skip
+        self.assertEqual(self._konsulti_follower_subtypes(own, partner), default)
+        for_him = self.consult(partner)
+        self.assertEqual(self._konsulti_follower_subtypes(for_him, partner), external)
+        by_admin = self.env["helpdesk.ticket"].with_user(self.administrator).create(
+            {"name": "Admin", "description": "<p>x</p>", "partner_id": partner.id,
+             "category_id": self.topic_tlhp.id}
+        )  # fmt: skip
+        self.assertEqual(self._konsulti_follower_subtypes(by_admin, partner), external)
+        # as message_subscribe would make him (same subtypes, no second line)
+        for_him.message_subscribe(partner_ids=partner.ids)
+        self.assertEqual(self._konsulti_follower_subtypes(for_him, partner), external)
+        for ticket in self.consult_many(partner, 3):  # one batch
+            self.assertEqual(self._konsulti_follower_subtypes(ticket, partner), external)
+
+    def test_stage_of_new_consultations_follows_the_stages(self):
+        """The stage of each role is kept per team
+        (helpdesk.ticket.team._ekonsultasi_stage_of): a stage given the role,
+        limited to a team, archived, or freed by the deletion of its only
+        team, counts for the next consultation."""
+
+        def stage():
+            return self.consult(self.konsulti.partner_id).stage_id  # team_insp
+
+        new = stage()
+        self.assertEqual(new, self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new"))
+        triage = self.env["helpdesk.ticket.stage"].create(
+            {"name": "Triase", "sequence": 0, "ekonsultasi_state": "new"}
+        )
+        self.assertEqual(stage(), triage)
+        triage.team_ids = self.team_bkad
+        self.assertEqual(stage(), new)
+        triage.team_ids = self.team_insp
+        self.assertEqual(stage(), triage)
+        triage.active = False
+        self.assertEqual(stage(), new)
+        triage.write({"active": True, "team_ids": self.team_bkad.ids})
+        self.assertEqual(stage(), new)
+        self.team_bkad.category_ids.team_id = False
+        self.team_bkad.unlink()  # the stage of no team any more: of every team
+        self.assertEqual(stage(), triage)
+
     def test_origin_of_konsulti(self):
         asn = self.consult(self.konsulti.partner_id)
         self.assertEqual(asn.konsulti_origin, "perangkat_daerah")

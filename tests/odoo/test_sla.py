@@ -97,6 +97,33 @@ class TestAnswerLimit(EkonsultasiCase):
         ticket = self.consult_at(wib(2026, 3, 3, 10, 0))
         self.assertEqual(ticket.answer_deadline, wib(2026, 3, 6, 10, 0))
 
+    def test_policies_of_new_consultations_follow_their_changes(self):
+        """The policies a consultation's team, tags and category match are
+        searched once (helpdesk.sla._ekonsultasi_policy_ids): a policy
+        added, limited, archived, or a category it named deleted, count for
+        the next consultation."""
+
+        def policies():
+            return self.consult_at(wib(2026, 3, 3, 10, 0)).ticket_sla_ids.sla_id
+
+        self.assertEqual(policies(), self.policy)
+        topic = self.env["helpdesk.ticket.category"].create(
+            {"name": "Topik khusus", "parent_id": self.cat_insp.id}
+        )
+        urgent = self.policy.copy({"name": "Mendesak", "days": 1, "category_ids": topic.ids})
+        self.assertEqual(policies(), self.policy)  # another topic
+        urgent.category_ids = self.topic_tlhp
+        self.assertEqual(policies(), self.policy | urgent)
+        urgent.domain = "[('name', '=', 'Lain')]"  # its own filter, as helpdesk_mgmt_sla
+        self.assertEqual(policies(), self.policy)
+        urgent.domain = "[]"
+        urgent.active = False
+        self.assertEqual(policies(), self.policy)
+        urgent.write({"active": True, "category_ids": topic.ids})
+        self.assertEqual(policies(), self.policy)
+        topic.unlink()  # the policy names no category any more: it applies everywhere
+        self.assertEqual(policies(), self.policy | urgent)
+
     # outcome ---------------------------------------------------------------
     def test_states_on_time_at_risk_late_met(self):
         ticket = self.consult_at(wib(2026, 3, 3, 10, 0))  # due Fri 6 March 16.30
@@ -246,6 +273,25 @@ class TestAnswerLimit(EkonsultasiCase):
         self.assertEqual(ticket.answer_deadline, wib(2026, 3, 9, 16, 0))
         leave.unlink()
         self.assertEqual(ticket.answer_deadline, wib(2026, 3, 6, 16, 30))
+
+    def test_consultations_of_a_day_count_what_changed_that_day(self):
+        """The working calendar limits are planned on is cached
+        (resource.calendar._ekonsultasi_work_calendar): a day off, office
+        hours or a time zone changed between two consultations of a day count
+        for the second."""
+        sent = wib(2026, 3, 3, 10, 0)  # Tuesday: due Friday 6 March 16.30
+        self.assertEqual(self.consult_at(sent).answer_deadline, wib(2026, 3, 6, 16, 30))
+        leave = self._day_off(dt.date(2026, 3, 5))  # Thursday off
+        self.assertEqual(self.consult_at(sent).answer_deadline, wib(2026, 3, 9, 16, 0))
+        leave.unlink()
+        self.assertEqual(self.consult_at(sent).answer_deadline, wib(2026, 3, 6, 16, 30))
+        friday_afternoon = self.calendar.attendance_ids.filtered(
+            lambda att: att.dayofweek == "4" and att.hour_to == 16.5
+        )
+        friday_afternoon.hour_to = 16.0
+        self.assertEqual(self.consult_at(sent).answer_deadline, wib(2026, 3, 6, 16, 0))
+        self.calendar.tz = "Asia/Makassar"  # one hour ahead of WIB
+        self.assertEqual(self.consult_at(sent).answer_deadline, wib(2026, 3, 6, 15, 0))
 
     def test_answered_consultation_keeps_its_limit(self):
         ticket = self.consult_at(wib(2026, 3, 3, 10, 0))
