@@ -11,6 +11,7 @@ from . import res_config_settings
 from . import res_partner
 from . import res_users
 from . import resource_calendar
+from . import resource_calendar_attendance
 from . import resource_calendar_leaves
 from . import helpdesk_sla
 from . import helpdesk_ticket_sla

@@ -27,6 +27,13 @@ RANGE_PLANNING_DAYS = 400
 # table of attendances.
 RANGE_BLOCK_DAYS = 28
 
+# Per database: when (the database's clock, UTC) a change of a calendar,
+# an attendance or a day off was last committed in this process (see
+# ResourceCalendar._ekonsultasi_planning_generation).
+_PLANNING_CLEARED = {}
+# set in a transaction's postcommit data once it changed a calendar
+CLEAR_KEY = "ekonsultasi_clear_work_calendars"
+
 # What an attendance line's intervals depend on (the key of the cache).
 ATTENDANCE_KEY_FIELDS = [
     "dayofweek",
@@ -203,11 +210,87 @@ class ResourceCalendar(models.Model):
         """:meth:`_ekonsultasi_work_calendar` around the naive UTC datetimes
         ``moments``, with the margins above: ``planning`` when limits are to
         be found after them, else only measured between them."""
+        day = min(moments).date()
+        if planning and day == max(moments).date():
+            generation = self._ekonsultasi_planning_generation()
+            if generation is not None:
+                return self._ekonsultasi_planning_calendar(day, generation)
         after = RANGE_PLANNING_DAYS if planning else RANGE_AFTER_DAYS
         return self._ekonsultasi_work_calendar(
             min(moments).date() - dt.timedelta(days=RANGE_BEFORE_DAYS),
             max(moments).date() + dt.timedelta(days=after),
         )
+
+    # ------------------------------------------------------------------
+    # The calendar of a day's new limits, kept
+    # ------------------------------------------------------------------
+    # The limit of every consultation sent on a day is planned on the same
+    # range of its calendar. _ekonsultasi_work_calendar reads its cache key
+    # (every attendance line and day off of the range) at each call: two
+    # queries and 2 ms of a consultation's create (bench/profile_create.py,
+    # 0.05 of the ratio of bench/bench_create.py). The range of a day is
+    # kept instead, in the registry's cache.
+    #
+    # What a transaction sees is its snapshot: a calendar is kept only from
+    # one that may see every committed change. A transaction that changed a
+    # calendar, an attendance or a day off itself builds its calendars (its
+    # changes may be rolled back). Once such a change is committed, this
+    # process notes when (on the database's clock) and forgets its kept
+    # calendars; a transaction begun before then does not use them, and the
+    # calendars are kept per generation (that moment), so one built while the
+    # change was being committed is never read again. Other processes forget
+    # theirs at their next request (the registry's signaling).
+
+    def _ekonsultasi_planning_generation(self):
+        """The generation of kept calendars this transaction reads and fills,
+        or None when it must build its own: not in sudo (as limits are
+        computed; days off do not depend on who asks), a change of the
+        calendars made in this transaction, or begun before the last such
+        change committed in this process."""
+        if not self.env.su or self.env.cr.postcommit.data.get(CLEAR_KEY):
+            return None
+        cleared = _PLANNING_CLEARED.get(self.env.cr.dbname, dt.datetime.min)
+        return cleared if self.env.cr.now() > cleared else None
+
+    @ormcache("self.id", "day", "generation")
+    def _ekonsultasi_planning_calendar(self, day, generation):
+        """:meth:`_ekonsultasi_work_calendar_around` with ``planning`` for
+        instants of ``day``, kept in the registry's cache per calendar, day
+        and ``generation``. A :class:`WorkCalendar` is never changed once
+        built."""
+        self.ensure_one()
+        return self.sudo()._ekonsultasi_work_calendar(
+            day - dt.timedelta(days=RANGE_BEFORE_DAYS),
+            day + dt.timedelta(days=RANGE_PLANNING_DAYS),
+        )
+
+    @api.model
+    def _ekonsultasi_clear_work_calendars(self):
+        """A calendar, an attendance or a day off changed in this transaction:
+        it builds its own calendars from now on, and once it is committed
+        the kept ones are forgotten (see above)."""
+        postcommit = self.env.cr.postcommit
+        if postcommit.data.get(CLEAR_KEY):
+            return
+        postcommit.data[CLEAR_KEY] = True
+        registry = self.env.registry
+        dbname = self.env.cr.dbname
+
+        @postcommit.add
+        def forget():
+            with registry.cursor() as cr:
+                _PLANNING_CLEARED[dbname] = cr.now()
+            registry.clear_cache()
+
+    def write(self, vals):
+        result = super().write(vals)
+        self._ekonsultasi_clear_work_calendars()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self._ekonsultasi_clear_work_calendars()
+        return result
 
     # ------------------------------------------------------------------
     # Holidays

@@ -117,12 +117,14 @@ class ResourceCalendarLeaves(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         leaves = super().create(vals_list)
+        self.env["resource.calendar"]._ekonsultasi_clear_work_calendars()
         self._ekonsultasi_recompute(leaves._ekonsultasi_spans())
         return leaves
 
     def write(self, vals):
         before = self._ekonsultasi_spans()
         result = super().write(vals)
+        self.env["resource.calendar"]._ekonsultasi_clear_work_calendars()
         if {"date_from", "date_to", "calendar_id", "resource_id", "time_type"} & set(vals):
             self._ekonsultasi_recompute(before + self._ekonsultasi_spans())
         return result
@@ -130,5 +132,6 @@ class ResourceCalendarLeaves(models.Model):
     def unlink(self):
         spans = self._ekonsultasi_spans()
         result = super().unlink()
+        self.env["resource.calendar"]._ekonsultasi_clear_work_calendars()
         self._ekonsultasi_recompute(spans)
         return result

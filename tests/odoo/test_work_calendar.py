@@ -15,7 +15,7 @@ import pytz
 from ekonsultasi_common import EkonsultasiCase, wib
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command, api
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.ekonsultasi_addon.lib import workdays
@@ -361,3 +361,83 @@ class TestHalfDayOffOnConsultations(EkonsultasiCase):
             }
         )
         self.assertEqual(ticket.answer_deadline, wib(2026, 3, 5, 12, 0))
+
+
+@tagged("post_install", "-at_install", "ekonsultasi")
+class TestCalendarOfADayKept(TransactionCase):
+    """The calendar new limits of a day are planned on is kept in the
+    registry's cache (``resource.calendar._ekonsultasi_planning_calendar``);
+    a transaction begun before a change was committed does not see it and
+    must not keep what it built. Real transactions, committed."""
+
+    def committed(self, work):
+        """``work(env)`` in a transaction of its own, committed."""
+        with self.registry.cursor() as cr:
+            return work(api.Environment(cr, SUPERUSER_ID, {}))
+
+    def test_a_transaction_older_than_a_change_keeps_nothing(self):
+        calendar_id = self.committed(
+            lambda env: (
+                env["resource.calendar"]
+                .create(
+                    {
+                        "name": "Kalender uji (cache harian)",
+                        "tz": "Asia/Jakarta",
+                        "attendance_ids": [attendance(day, 8.0, 16.0) for day in "01234"],
+                    }
+                )
+                .id
+            )
+        )
+        sent = in_zone("Asia/Jakarta", 2031, 3, 3, 10, 0)  # a Monday
+        thursday = in_zone("Asia/Jakarta", 2031, 3, 6, 10, 0)
+
+        def thursday_works(env):
+            calendar = env["resource.calendar"].browse(calendar_id)
+            work = calendar._ekonsultasi_work_calendar_around([sent], planning=True)
+            start = int(thursday.replace(tzinfo=dt.timezone.utc).timestamp())
+            return work.working_seconds([start], [start + 3600])[0] > 0
+
+        def day_off(env):
+            return (
+                env["resource.calendar.leaves"]
+                .create(
+                    {
+                        "name": "Cuti bersama uji",
+                        "calendar_id": calendar_id,
+                        "date_from": in_zone("Asia/Jakarta", 2031, 3, 6, 0, 0),
+                        "date_to": in_zone("Asia/Jakarta", 2031, 3, 6, 23, 59, 59),
+                    }
+                )
+                .id
+            )
+
+        def remove(env):
+            calendar = env["resource.calendar"].browse(calendar_id)
+            calendar.leave_ids.unlink()
+            calendar.unlink()
+
+        def queries_of_thursday_works(env):
+            env.cr.now()  # once per transaction
+            before = env.cr.sql_log_count
+            self.assertTrue(thursday_works(env))
+            return env.cr.sql_log_count - before
+
+        self.addCleanup(self.committed, remove)
+        self.assertTrue(self.committed(thursday_works))  # kept for the day
+        self.assertEqual(self.committed(queries_of_thursday_works), 0)
+        # a day off added, then rolled back: what its transaction built is
+        # not kept
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            day_off(env)
+            self.assertFalse(thursday_works(env))
+            cr.rollback()
+        self.assertTrue(self.committed(thursday_works))
+        with self.registry.cursor() as older:
+            older_env = api.Environment(older, SUPERUSER_ID, {})
+            older_env.cr.now()  # its snapshot is taken: before the day off
+            self.committed(day_off)
+            # it does not see the day off, and what it builds is not kept
+            self.assertTrue(thursday_works(older_env))
+        self.assertFalse(self.committed(thursday_works))
