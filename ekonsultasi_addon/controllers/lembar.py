@@ -27,7 +27,8 @@ class EkonsultasiLembarController(EkonsultasiCustomerPortal):
         # same way, CustomerPortal._show_report)
         reports = request.env["ir.actions.report"].sudo().with_company(ticket_sudo.company_id)
         pdf = reports._render_qweb_pdf(REPORT, ticket_sudo.ids)[0]
-        filename = "Lembar_Konsultasi_%s.pdf" % re.sub(r"\W+", "_", ticket_sudo.number or "")
+        number = re.sub(r"\W+", "_", ticket_sudo.number or "")
+        filename = f"Lembar_Konsultasi_{number}.pdf"
         headers = [
             ("Content-Type", "application/pdf"),
             ("Content-Length", len(pdf)),
