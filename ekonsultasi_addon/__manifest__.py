@@ -67,6 +67,7 @@
         "demo/helpdesk_ticket_team_demo.xml",
         "demo/helpdesk_ticket_category_demo.xml",
         "demo/helpdesk_ticket_demo.xml",
+        "demo/helpdesk_ticket_lembar_demo.xml",
         "demo/ekonsultasi_tim_pengelola_demo.xml",
     ],
     "assets": {

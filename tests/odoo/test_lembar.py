@@ -186,6 +186,8 @@ class TestLembarKonsultasi(EkonsultasiDataMixin, HttpCase):
         self.assertGreaterEqual(self.pdf_pages(pdf), 2)
         self.assertIn(sheet.fingerprint, text.replace(" ", ""))
         self.assertIn("/ekonsultasi/verifikasi/", text)
+        # the verification block names the sheet again (it may stand alone)
+        self.assertIn(f"Lembar Konsultasi {sheet.name} ({self.ticket.number}) This sheet", text)
 
     def test_village_konsulti_with_nik(self):
         text = self.pdf_text(self.render_pdf(self.ticket_nagari, self.inspektur))
@@ -357,3 +359,27 @@ class TestLembarKonsultasi(EkonsultasiDataMixin, HttpCase):
                 self.env["ir.actions.actions"].with_user(user)._get_bindings("helpdesk.ticket")
             )
             self.assertIn(action.id, [a["id"] for a in bindings.get("report", [])], user.login)
+
+    def test_issued_sheets_through_rpc(self):
+        """The record of issued sheets: no konsulti nor konsultan reads it;
+        the Inspektorat reads it without the tokens (system only)."""
+        self.render_pdf(self.ticket, self.inspektur)
+        sheet = self.sheet_of(self.ticket)
+        for user in (self.konsulti, self.konsultan_1):
+            with self.assertRaises(AccessError):
+                self.env["ekonsultasi.lembar"].with_user(user).search_read([], ["name"])
+        rows = self.env["ekonsultasi.lembar"].with_user(self.inspektur).search_read([], ["name"])
+        self.assertEqual([row["name"] for row in rows], [sheet.name])
+        with self.assertRaises(AccessError):
+            self.env["ekonsultasi.lembar"].with_user(self.inspektur).browse(sheet.id).read(
+                ["token"]
+            )
+        with self.assertRaises(AccessError):
+            self.env["ekonsultasi.lembar"].with_user(self.inspektur).create(
+                {
+                    "name": "LK/palsu",
+                    "ticket_id": self.ticket.id,
+                    "issue_date": "2026-03-01 00:00:00",
+                    "fingerprint": "0" * 64,
+                }
+            )
