@@ -24,6 +24,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.ekonsultasi_addon.models.ekonsultasi_lembar import content_fingerprint
+from odoo.addons.ekonsultasi_addon.report.ekonsultasi_lembar_report import format_moment
 
 REPORT = "ekonsultasi_addon.action_report_lembar_konsultasi"
 REPORT_NAME = "ekonsultasi_addon.report_lembar_konsultasi"
@@ -383,3 +384,14 @@ class TestLembarKonsultasi(EkonsultasiDataMixin, HttpCase):
                     "fingerprint": "0" * 64,
                 }
             )
+
+    def test_times_in_the_zone_of_the_calendar(self):
+        """A pemda in WITA or WIT prints its times in its zone, so labelled."""
+        utc = wib(2026, 3, 4, 9, 0)  # 02.00 UTC
+        self.assertEqual(format_moment(utc, "Asia/Jakarta"), "4 Maret 2026 09.00 WIB")
+        self.assertEqual(format_moment(utc, "Asia/Makassar"), "4 Maret 2026 10.00 WITA")
+        self.assertEqual(format_moment(utc, "Asia/Jayapura"), "4 Maret 2026 11.00 WIT")
+        self.calendar.tz = "Asia/Makassar"
+        text = self.pdf_text(self.render_pdf(self.ticket, self.inspektur))
+        self.assertIn("Answered on : 4 Maret 2026 10.00 WITA", text)
+        self.assertNotIn(" WIB", text)
