@@ -32,6 +32,7 @@
         "data/ir_cron_data.xml",
         "data/simpeg_cron_data.xml",
         "data/auth_signup_data.xml",
+        "data/ekonsultasi_lembar_data.xml",
         "views/ekonsultasi_perangkat_daerah_views.xml",
         "views/ekonsultasi_kecamatan_views.xml",
         "views/ekonsultasi_desa_views.xml",
@@ -50,9 +51,12 @@
         "report/ekonsultasi_recap_reports.xml",
         "report/ekonsultasi_recap_templates.xml",
         "report/ekonsultasi_round_analysis_views.xml",
+        "report/ekonsultasi_lembar_reports.xml",
+        "report/ekonsultasi_lembar_templates.xml",
         "wizards/ekonsultasi_recap_wizard_views.xml",
         "views/ekonsultasi_menu.xml",
         "views/helpdesk_ticket_templates.xml",
+        "views/ekonsultasi_lembar_templates.xml",
     ],
     "demo": [
         "demo/helpdesk_mgmt_demo_archive.xml",
@@ -63,6 +67,7 @@
         "demo/helpdesk_ticket_team_demo.xml",
         "demo/helpdesk_ticket_category_demo.xml",
         "demo/helpdesk_ticket_demo.xml",
+        "demo/helpdesk_ticket_lembar_demo.xml",
         "demo/ekonsultasi_tim_pengelola_demo.xml",
     ],
     "assets": {

@@ -28,3 +28,4 @@ from . import ekonsultasi_simpeg_sync_run
 from . import ekonsultasi_simpeg_sync_line
 from . import ekonsultasi_tim_pengelola
 from . import ekonsultasi_tim_pengelola_member
+from . import ekonsultasi_lembar
