@@ -20,6 +20,7 @@
         "resource",
         "auth_ldap",
         "report_xlsx",
+        "board",
     ],
     "external_dependencies": {"python": ["holidays", "numpy", "python-ldap", "xlsxwriter"]},
     "data": [
@@ -51,6 +52,7 @@
         "report/ekonsultasi_recap_templates.xml",
         "report/ekonsultasi_round_analysis_views.xml",
         "wizards/ekonsultasi_recap_wizard_views.xml",
+        "views/ekonsultasi_dashboard_views.xml",
         "views/ekonsultasi_menu.xml",
         "views/helpdesk_ticket_templates.xml",
     ],

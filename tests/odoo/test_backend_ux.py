@@ -1,0 +1,146 @@
+"""The backend as konsultan, Inspektur and administrator meet it (issue 11):
+the app's name, the konsultan's dashboard of his own teams, the Inspektur's
+dashboard (chart and late consultations) and the figures of the quarter on a
+saved record, the working calendar that counts shown on a team and given the
+holidays, and the SLA form's layout."""
+
+from ekonsultasi_common import EkonsultasiCase
+from lxml import etree
+
+from odoo.exceptions import AccessError
+from odoo.tests import Form, tagged
+
+
+@tagged("post_install", "-at_install", "ekonsultasi")
+class TestBackendUx(EkonsultasiCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.asn = cls.env.ref("ekonsultasi_addon.resource_calendar_hari_kerja_asn")
+        cls.standard = cls.env.ref("resource.resource_calendar_std")
+        cls.env.company.resource_calendar_id = cls.standard
+
+    def _run(self, xmlid, user):
+        action = self.env.ref(xmlid)
+        model = action.model_id.model
+        # as /web/action/run does it
+        return action.with_user(user).with_context(active_model=model).run()
+
+    # app and dashboards ---------------------------------------------------
+
+    def test_app_is_ekonsultasi(self):
+        self.assertEqual(
+            self.env.ref("helpdesk_mgmt.helpdesk_ticket_main_menu").name, "E-Konsultasi"
+        )
+
+    def test_konsultan_dashboard_lists_his_teams_only(self):
+        action = self._run(
+            "ekonsultasi_addon.helpdesk_ticket_team_action_dashboard", self.konsultan_bkad
+        )
+        self.assertEqual(action["res_model"], "helpdesk.ticket.team")
+        teams = (
+            self.env["helpdesk.ticket.team"].with_user(self.konsultan_bkad).search(action["domain"])
+        )
+        self.assertEqual(teams, self.team_bkad)
+        menu = self.env.ref("helpdesk_mgmt.helpdesk_ticket_dashboard_menu")
+        self.assertEqual(
+            menu.action, self.env.ref("ekonsultasi_addon.helpdesk_ticket_team_action_dashboard")
+        )
+
+    def test_inspektur_dashboard_lists_every_team(self):
+        action = self._run(
+            "ekonsultasi_addon.helpdesk_ticket_team_action_dashboard", self.inspektur
+        )
+        teams = (
+            self.env["helpdesk.ticket.team"]
+            .with_user(self.inspektur)
+            .search(action.get("domain") or [])
+        )
+        self.assertLessEqual(self.team_insp | self.team_bkad, teams)
+
+    def test_inspektur_board(self):
+        """The board shows the quarter's chart and its late consultations,
+        both from the consultation analysis the Inspektur may read."""
+        views = (
+            self.env["board.board"]
+            .with_user(self.inspektur)
+            .get_views(
+                [(self.env.ref("ekonsultasi_addon.ekonsultasi_dashboard_view_board").id, "form")]
+            )
+        )
+        arch = etree.fromstring(views["views"]["form"]["arch"])
+        actions = arch.xpath("//action")
+        self.assertEqual(len(actions), 2)
+        chart = self.env.ref("ekonsultasi_addon.ekonsultasi_round_analysis_action_quarter_chart")
+        late = self.env.ref("ekonsultasi_addon.ekonsultasi_round_analysis_action_late")
+        self.assertEqual([int(a.get("name")) for a in actions], [chart.id, late.id])
+        self.assertEqual([a.get("view_mode") for a in actions], ["graph", "list"])
+        ticket = self.consult(self.konsulti)
+        rows = (
+            self.env["ekonsultasi.round.analysis"]
+            .with_user(self.inspektur)
+            .search_read([("ticket_id", "=", ticket.id)], ["outcome"])
+        )
+        self.assertEqual(len(rows), 1)
+
+    def test_figures_on_a_saved_record(self):
+        """The figures open on a saved record titled with the period, not
+        on a new one ("New" with save and discard)."""
+        action = self._run("ekonsultasi_addon.ekonsultasi_recap_figures_action", self.inspektur)
+        self.assertEqual(action["res_model"], "ekonsultasi.recap.wizard")
+        wizard = (
+            self.env["ekonsultasi.recap.wizard"].with_user(self.inspektur).browse(action["res_id"])
+        )
+        self.assertTrue(wizard.exists())
+        self.assertEqual(wizard.period_type, "quarter")
+        self.assertTrue(wizard.display_name.startswith("Triwulan"), wizard.display_name)
+        with self.assertRaises(AccessError):
+            self._run("ekonsultasi_addon.ekonsultasi_recap_figures_action", self.konsultan_1)
+
+    # working calendar -------------------------------------------------------
+
+    def test_team_shows_the_calendar_that_counts(self):
+        self.assertEqual(self.team_bkad.resource_calendar_id, self.standard)
+        self.assertEqual(self.team_bkad.ekonsultasi_calendar_id, self.asn)
+        self.assertTrue(self.team_bkad.ekonsultasi_policy_calendar)
+        ticket = self.consult(self.konsulti, self.topic_aset)
+        self.assertEqual(
+            ticket._ekonsultasi_calendar(ticket.sla_line_id.sla_id),
+            self.team_bkad.ekonsultasi_calendar_id,
+        )
+        # without a calendar on the policy, the team's counts
+        self.env.ref("ekonsultasi_addon.helpdesk_sla_answer_3_days").calendar_id = False
+        self.team_bkad.invalidate_recordset()
+        self.assertEqual(self.team_bkad.ekonsultasi_calendar_id, self.standard)
+        self.assertFalse(self.team_bkad.ekonsultasi_policy_calendar)
+
+    def test_holidays_go_to_the_calendar_that_counts(self):
+        counting = self.env["resource.calendar"]._ekonsultasi_counting_calendars()
+        self.assertIn(self.asn, counting)
+        self.assertNotIn(self.standard, counting)
+        self.standard.global_leave_ids.unlink()
+        self.env["resource.calendar"]._cron_import_holidays()
+        self.assertFalse(self.standard.global_leave_ids)
+        self.assertTrue(self.asn.global_leave_ids)
+
+    def test_administrator_edits_calendar_and_days_off(self):
+        """The administrator (not a system administrator) reaches the
+        calendar from the E-Konsultasi menu and edits its days off."""
+        self.assertFalse(self.administrator.has_group("base.group_system"))
+        menu = self.env.ref("ekonsultasi_addon.resource_calendar_menu_ekonsultasi")
+        visible = self.env["ir.ui.menu"].with_user(self.administrator)._visible_menu_ids()
+        self.assertIn(menu.id, visible)
+        calendar = self.asn.with_user(self.administrator)
+        with Form(calendar) as form, form.global_leave_ids.new() as leave:
+            leave.name = "Hari jadi Kabupaten"
+            leave.date_from = "2026-08-11 00:00:00"
+            leave.date_to = "2026-08-11 16:59:59"
+        self.assertIn("Hari jadi Kabupaten", calendar.global_leave_ids.mapped("name"))
+
+    # SLA form -------------------------------------------------------------
+
+    def test_sla_form_reach_in_row(self):
+        arch = etree.fromstring(self.env["helpdesk.sla"].get_view(view_type="form")["arch"])
+        row = arch.xpath("//div[@name='reach_in']")[0]
+        self.assertEqual(sorted(row.xpath(".//field/@name")), ["days", "hours"])
+        self.assertTrue(arch.xpath("//group[@name='target']/field[@name='counting_rule']"))
