@@ -76,8 +76,9 @@ class HelpdeskTicketTeam(models.Model):
     def _ekonsultasi_action_dashboard(self):
         """helpdesk_mgmt's dashboard of teams: a konsultan (who sees only the
         consultations of his teams) sees the cards of his teams only, not
-        every team with 0; helpdesk users who see every team, the tim
-        pengelola and the administrators see all."""
+        every team with 0; a kepala perangkat daerah those of his agency;
+        helpdesk users who see every team, the tim pengelola and the
+        administrators see all."""
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "helpdesk_mgmt.helpdesk_ticket_dashboard_action"
         )
@@ -86,7 +87,10 @@ class HelpdeskTicketTeam(models.Model):
             user.has_group("helpdesk_mgmt.group_helpdesk_user")
             or user.has_group("ekonsultasi_addon.group_ekonsultasi_inspektorat")
         ):
-            action["domain"] = [("user_ids", "in", user.ids)]
+            domain = [("user_ids", "in", user.ids)]
+            if user.has_group("ekonsultasi_addon.group_ekonsultasi_kepala_pd"):
+                domain = ["|", ("perangkat_daerah_id.head_user_id", "=", user.id), *domain]
+            action["domain"] = domain
         return action
 
     def _get_konsultan_members(self):

@@ -4,11 +4,12 @@ dashboard (chart and late consultations) and the figures of the quarter on a
 saved record, the working calendar that counts shown on a team and given the
 holidays, and the SLA form's layout."""
 
-from ekonsultasi_common import EkonsultasiCase
+from ekonsultasi_common import EkonsultasiCase, EkonsultasiHttpCase
 from lxml import etree
 
 from odoo.exceptions import AccessError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, JsonRpcException, new_test_user, tagged
+from odoo.tools import mute_logger
 
 
 @tagged("post_install", "-at_install", "ekonsultasi")
@@ -144,3 +145,84 @@ class TestBackendUx(EkonsultasiCase):
         row = arch.xpath("//div[@name='reach_in']")[0]
         self.assertEqual(sorted(row.xpath(".//field/@name")), ["days", "hours"])
         self.assertTrue(arch.xpath("//group[@name='target']/field[@name='counting_rule']"))
+
+
+KEPALA = "ekonsultasi_addon.group_ekonsultasi_kepala_pd"
+
+
+@tagged("post_install", "-at_install", "ekonsultasi")
+class TestKepalaPerangkatDaerah(EkonsultasiHttpCase):
+    """The head of an agency (its *Head of agency*, in the group Kepala
+    perangkat daerah) reads his agency's consultations and figures only,
+    whatever the door: ORM, ``/web/dataset/call_kw``, the analysis."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.kepala = new_test_user(
+            cls.env, login="kepalabkad", name="H. Syamsul Bahri", groups=f"base.group_user,{KEPALA}"
+        )
+        cls.agency_bkad.head_user_id = cls.kepala
+        cls.t_bkad = cls.consult(cls.konsulti, cls.topic_aset, name="Aset BKAD")
+        cls.t_insp = cls.consult(cls.konsulti, cls.topic_tlhp, name="Temuan Inspektorat")
+
+    def test_orm(self):
+        Ticket = self.env["helpdesk.ticket"].with_user(self.kepala)
+        self.assertEqual(
+            Ticket.search([("id", "in", (self.t_bkad | self.t_insp).ids)]), self.t_bkad
+        )
+        with self.assertRaises(AccessError):
+            self.t_insp.with_user(self.kepala).read(["name"])
+        with self.assertRaises(AccessError):
+            self.t_bkad.with_user(self.kepala).write({"name": "Diubah"})
+        rows = self.env["ekonsultasi.round.analysis"].with_user(self.kepala).search([])
+        self.assertEqual(rows.ticket_id, self.t_bkad)
+
+    @mute_logger("odoo.http")
+    def test_call_kw(self):
+        self.authenticate("kepalabkad", "kepalabkad")
+        rows = self.call_kw("helpdesk.ticket", "search_read", [[], ["name"]])
+        self.assertEqual({row["id"] for row in rows}, {self.t_bkad.id})
+        rows = self.call_kw("ekonsultasi.round.analysis", "search_read", [[], ["ticket_id"]])
+        self.assertEqual({row["ticket_id"][0] for row in rows}, {self.t_bkad.id})
+        groups = self.call_kw(
+            "ekonsultasi.round.analysis",
+            "read_group",
+            [[("open_count", "=", 1)], ["user_id"], ["user_id"]],
+        )
+        self.assertEqual(sum(g["user_id_count"] for g in groups), 1)
+        with self.assertRaises(JsonRpcException):
+            self.call_kw("helpdesk.ticket", "read", [self.t_insp.ids, ["name"]])
+        self.assertNotIn("Temuan Inspektorat", str(rows))
+
+    def test_dashboards(self):
+        views = (
+            self.env["board.board"]
+            .with_user(self.kepala)
+            .get_views(
+                [
+                    (
+                        self.env.ref(
+                            "ekonsultasi_addon.ekonsultasi_dashboard_kepala_view_board"
+                        ).id,
+                        "form",
+                    )
+                ]
+            )
+        )
+        self.assertEqual(len(etree.fromstring(views["views"]["form"]["arch"]).xpath("//action")), 3)
+        visible = self.env["ir.ui.menu"].with_user(self.kepala)._visible_menu_ids()
+        self.assertIn(
+            self.env.ref("ekonsultasi_addon.ekonsultasi_dashboard_kepala_menu").id, visible
+        )
+        self.assertNotIn(
+            self.env.ref("ekonsultasi_addon.ekonsultasi_recap_wizard_menu").id, visible
+        )
+        action = (
+            self.env.ref("ekonsultasi_addon.helpdesk_ticket_team_action_dashboard")
+            .with_user(self.kepala)
+            .with_context(active_model="helpdesk.ticket.team")
+            .run()
+        )
+        teams = self.env["helpdesk.ticket.team"].with_user(self.kepala).search(action["domain"])
+        self.assertEqual(teams, self.team_bkad)
