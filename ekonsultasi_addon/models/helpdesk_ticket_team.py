@@ -24,6 +24,7 @@ class HelpdeskTicketTeam(models.Model):
         "working hours, else the company's.",
     )
     ekonsultasi_policy_calendar = fields.Boolean(
+        string="Counted on the policy's calendar",
         compute="_compute_ekonsultasi_calendar_id",
         help="The SLA policy's calendar counts, not the team's working hours.",
     )
