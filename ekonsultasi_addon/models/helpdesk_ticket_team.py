@@ -94,6 +94,20 @@ class HelpdeskTicketTeam(models.Model):
             action["domain"] = domain
         return action
 
+    def _retrieve_dashboard(self):
+        """helpdesk_mgmt's figures above the team cards, named in our words:
+        its Python strings cannot be translated from another module."""
+        names = {
+            "helpdesk_mgmt.helpdesk_ticket_action_unassigned": self.env._(
+                "Open consultations without team"
+            ),
+            "helpdesk_mgmt.helpdesk_ticket_action_opened": self.env._("Open consultations"),
+        }
+        sections = super()._retrieve_dashboard()
+        for section in sections:
+            section["name"] = names.get(section.get("action"), section["name"])
+        return sections
+
     def _get_konsultan_members(self):
         """Members who can receive consultations: active konsultan."""
         self.ensure_one()

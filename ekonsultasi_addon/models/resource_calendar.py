@@ -351,8 +351,8 @@ class ResourceCalendar(models.Model):
         """The calendars that answer limits are counted on, by the one rule
         of ``helpdesk.ticket._ekonsultasi_pick_calendar`` (the policy's, else
         the team's, else the company's): the calendars of the active SLA
-        policies, and those of the teams and companies only where a policy
-        without calendar (or no policy) leaves the choice to them."""
+        policies, and those of the active teams a policy without calendar
+        applies to (or of every team, without policy), else the company's."""
         # sudo: the cron and the administrator's import need every company's
         # policies and teams, whoever runs them; nothing is returned but
         # calendars
@@ -366,7 +366,13 @@ class ResourceCalendar(models.Model):
             )
             company_teams = teams.filtered(lambda t, c=company: t.company_id == c)
             for policy in company_policies or [None]:
-                for team in company_teams or [None]:
+                policy_teams = company_teams
+                if policy and policy.team_ids:
+                    # a policy of archived or other teams counts for none
+                    policy_teams = company_teams & policy.team_ids
+                    if not policy_teams:
+                        continue
+                for team in policy_teams or [None]:
                     calendars |= Ticket._ekonsultasi_pick_calendar(policy, team, company)
         return calendars
 

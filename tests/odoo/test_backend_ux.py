@@ -48,6 +48,11 @@ class TestBackendUx(EkonsultasiCase):
             menu.action, self.env.ref("ekonsultasi_addon.helpdesk_ticket_team_action_dashboard")
         )
 
+    def test_dashboard_figures_in_our_words(self):
+        sections = self.env["helpdesk.ticket.team"].with_user(self.konsultan_1).retrieve_dashboard()
+        self.assertIn("Open consultations", [s["name"] for s in sections])
+        self.assertNotIn("Open Tickets", str(sections))
+
     def test_inspektur_dashboard_lists_every_team(self):
         action = self._run(
             "ekonsultasi_addon.helpdesk_ticket_team_action_dashboard", self.inspektur
@@ -123,6 +128,22 @@ class TestBackendUx(EkonsultasiCase):
         self.env["resource.calendar"]._cron_import_holidays()
         self.assertFalse(self.standard.global_leave_ids)
         self.assertTrue(self.asn.global_leave_ids)
+
+    def test_policy_without_calendar_of_some_teams(self):
+        """A policy without calendar makes the calendars of its active teams
+        count, not those of every team."""
+        Calendar = self.env["resource.calendar"]
+        other = Calendar.create({"name": "Kalender Inspektorat", "tz": "Asia/Jakarta"})
+        self.team_insp.resource_calendar_id = other
+        policy = self.env["helpdesk.sla"].create(
+            {"name": "Khusus Inspektorat", "days": 2, "team_ids": [(6, 0, self.team_insp.ids)]}
+        )
+        counting = Calendar._ekonsultasi_counting_calendars()
+        self.assertIn(other, counting)
+        self.assertNotIn(self.standard, counting)
+        self.team_insp.action_archive()
+        self.assertNotIn(other, Calendar._ekonsultasi_counting_calendars())
+        policy.unlink()
 
     def test_administrator_edits_calendar_and_days_off(self):
         """The administrator (not a system administrator) reaches the
