@@ -20,6 +20,7 @@
         "resource",
         "auth_ldap",
         "report_xlsx",
+        "board",
     ],
     "external_dependencies": {"python": ["holidays", "numpy", "python-ldap", "xlsxwriter"]},
     "data": [
@@ -54,6 +55,7 @@
         "report/ekonsultasi_lembar_reports.xml",
         "report/ekonsultasi_lembar_templates.xml",
         "wizards/ekonsultasi_recap_wizard_views.xml",
+        "views/ekonsultasi_dashboard_views.xml",
         "views/ekonsultasi_menu.xml",
         "views/helpdesk_ticket_templates.xml",
         "views/ekonsultasi_lembar_templates.xml",

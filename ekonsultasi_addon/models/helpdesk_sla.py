@@ -9,6 +9,9 @@ class HelpdeskSla(models.Model):
 
     _inherit = "helpdesk.sla"
 
+    # translatable: the policy's name is what konsultan and Inspektur read on
+    # every consultation ("Dijawab dalam 3 hari kerja")
+    name = fields.Char(translate=True)
     days = fields.Integer(
         string="Working days",
         help="The limit in hari kerja (3 under Pasal 11 ayat (5) and 12 ayat (3)).",

@@ -15,6 +15,29 @@ class HelpdeskTicketTeam(models.Model):
         index=True,
         help="The agency whose konsultan form this team.",
     )
+    ekonsultasi_calendar_id = fields.Many2one(
+        comodel_name="resource.calendar",
+        string="Answer limits counted on",
+        compute="_compute_ekonsultasi_calendar_id",
+        help="The working calendar the answer limits of this team's consultations "
+        "are counted on: that of the SLA policy when it names one, else the team's "
+        "working hours, else the company's.",
+    )
+    ekonsultasi_policy_calendar = fields.Boolean(
+        string="Counted on the policy's calendar",
+        compute="_compute_ekonsultasi_calendar_id",
+        help="The SLA policy's calendar counts, not the team's working hours.",
+    )
+
+    @api.depends("resource_calendar_id", "company_id")
+    def _compute_ekonsultasi_calendar_id(self):
+        Ticket = self.env["helpdesk.ticket"]
+        for team in self:
+            policy = team._ekonsultasi_policy_with_calendar()
+            team.ekonsultasi_calendar_id = Ticket._ekonsultasi_pick_calendar(
+                policy, team, team.company_id or self.env.company
+            )
+            team.ekonsultasi_policy_calendar = bool(policy)
 
     @api.constrains("user_ids")
     def _check_members_are_konsultan(self):
@@ -30,6 +53,60 @@ class HelpdeskTicketTeam(models.Model):
                         users=", ".join(outsiders.mapped("name")),
                     )
                 )
+
+    def _ekonsultasi_policy_with_calendar(self):
+        """The first active SLA policy that applies to every consultation of
+        this team (no tag, category or domain condition) and names a working
+        calendar: the one whose calendar counts (one policy per pemda, as the
+        demo and the recap's time zone assume)."""
+        self.ensure_one()
+        team_domain = [("team_ids", "=", False)]
+        if self.id:
+            team_domain = ["|", *team_domain, ("team_ids", "in", self.ids)]
+        return self.env["helpdesk.sla"].search(
+            [
+                *team_domain,
+                ("calendar_id", "!=", False),
+                ("company_id", "in", [self.company_id.id or self.env.company.id, False]),
+            ],
+            order="company_id, id",
+            limit=1,
+        )
+
+    @api.model
+    def _ekonsultasi_action_dashboard(self):
+        """helpdesk_mgmt's dashboard of teams: a konsultan (who sees only the
+        consultations of his teams) sees the cards of his teams only, not
+        every team with 0; a kepala perangkat daerah those of his agency;
+        helpdesk users who see every team, the tim pengelola and the
+        administrators see all."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "helpdesk_mgmt.helpdesk_ticket_dashboard_action"
+        )
+        user = self.env.user
+        if not (
+            user.has_group("helpdesk_mgmt.group_helpdesk_user")
+            or user.has_group("ekonsultasi_addon.group_ekonsultasi_inspektorat")
+        ):
+            domain = [("user_ids", "in", user.ids)]
+            if user.has_group("ekonsultasi_addon.group_ekonsultasi_kepala_pd"):
+                domain = ["|", ("perangkat_daerah_id.head_user_id", "=", user.id), *domain]
+            action["domain"] = domain
+        return action
+
+    def _retrieve_dashboard(self):
+        """helpdesk_mgmt's figures above the team cards, named in our words:
+        its Python strings cannot be translated from another module."""
+        names = {
+            "helpdesk_mgmt.helpdesk_ticket_action_unassigned": self.env._(
+                "Open consultations without team"
+            ),
+            "helpdesk_mgmt.helpdesk_ticket_action_opened": self.env._("Open consultations"),
+        }
+        sections = super()._retrieve_dashboard()
+        for section in sections:
+            section["name"] = names.get(section.get("action"), section["name"])
+        return sections
 
     def _get_konsultan_members(self):
         """Members who can receive consultations: active konsultan."""

@@ -347,10 +347,41 @@ class ResourceCalendar(models.Model):
         return Leave.create(vals_list)
 
     @api.model
+    def _ekonsultasi_counting_calendars(self):
+        """The calendars that answer limits are counted on, by the one rule
+        of ``helpdesk.ticket._ekonsultasi_pick_calendar`` (the policy's, else
+        the team's, else the company's): the calendars of the active SLA
+        policies, and those of the active teams a policy without calendar
+        applies to (or of every team, without policy), else the company's."""
+        # sudo: the cron and the administrator's import need every company's
+        # policies and teams, whoever runs them; nothing is returned but
+        # calendars
+        Ticket = self.env["helpdesk.ticket"].sudo()
+        policies = self.env["helpdesk.sla"].sudo().search([])
+        teams = self.env["helpdesk.ticket.team"].sudo().search([])
+        calendars = self.browse()
+        for company in self.env["res.company"].sudo().search([]):
+            company_policies = policies.filtered(
+                lambda p, c=company: p.company_id in (c, self.env["res.company"])
+            )
+            company_teams = teams.filtered(lambda t, c=company: t.company_id == c)
+            for policy in company_policies or [None]:
+                policy_teams = company_teams
+                if policy and policy.team_ids:
+                    # a policy of archived or other teams counts for none
+                    policy_teams = company_teams & policy.team_ids
+                    if not policy_teams:
+                        continue
+                for team in policy_teams or [None]:
+                    calendars |= Ticket._ekonsultasi_pick_calendar(policy, team, company)
+        return calendars
+
+    @api.model
     def _cron_import_holidays(self):
         """Yearly: the holidays of this year and of the next one, for every
-        calendar that names a country."""
-        calendars = self.search([("holiday_country_code", "!=", False)])
+        calendar that answer limits are counted on and that names a country
+        (not onto Odoo's unused standard calendars)."""
+        calendars = self._ekonsultasi_counting_calendars().filtered("holiday_country_code")
         this_year = fields.Date.context_today(self).year
         for year in (this_year, this_year + 1):
             calendars.action_import_holidays(year)

@@ -62,6 +62,7 @@ class EkonsultasiRecapWizard(models.TransientModel):
 
     _name = "ekonsultasi.recap.wizard"
     _description = "E-konsultasi recap report"
+    _rec_name = "period_label"
     _check_company_auto = True
 
     company_id = fields.Many2one(
@@ -351,6 +352,19 @@ class EkonsultasiRecapWizard(models.TransientModel):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+
+    @api.model
+    def _ekonsultasi_action_figures(self):
+        """The figures of this quarter on a saved record: its title is the
+        period (``Triwulan IV 2026``), not "New" with save and discard
+        buttons as an unsaved form's."""
+        self._ekonsultasi_check_access()
+        wizard = self.create({"period_type": rc.QUARTER})
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "ekonsultasi_addon.ekonsultasi_recap_dashboard_action"
+        )
+        action["res_id"] = wizard.id
+        return action
 
     def action_print_xlsx(self):
         self._ekonsultasi_check_access()
