@@ -82,6 +82,9 @@ class BrowserFlowMixin:
         rnd = ticket.round_ids.filtered(lambda r: r.number == round_number)
         self.assertTrue(rnd.answer_date, f"round {round_number} is answered")
 
+    def test_log_in(self):
+        self.start_tour("/web/login", "ekonsultasi_login", timeout=120)
+
     def test_whole_flow(self):
         self.start_tour("/my/tickets", "ekonsultasi_konsulti_send", login="konsulti", timeout=180)
         ticket = self._only_consultation()

@@ -16,6 +16,7 @@ export const ENGLISH_PHRASES = [
     "The conversation is empty",
     "Skip to Content",
     "Manage Databases",
+    "Mengelola Database",
     "New consultation",
     "Send consultation",
     "Submit again",
@@ -168,5 +169,33 @@ tours.add("ekonsultasi_konsulti_resubmit", {
             trigger: "#ekonsultasi_rounds [data-round='2']",
         },
         checkPage("re-submitted consultation"),
+    ],
+});
+
+tours.add("ekonsultasi_login", {
+    steps: () => [
+        checkPage("login page"),
+        {
+            content: "the login field asks for what people type: NIP or NIK",
+            trigger: "label[for=login]",
+            run() {
+                const label = document.querySelector("label[for=login]").textContent;
+                if (/^\s*e-?mail\s*$/i.test(label)) {
+                    throw new Error(`the login field is labelled "${label.trim()}"`);
+                }
+            },
+        },
+        {trigger: "input[name=login]", run: "edit konsulti"},
+        {trigger: "input[name=password]", run: "edit konsulti"},
+        {
+            content: "log in",
+            trigger: "form.oe_login_form button[type=submit]",
+            run: "click",
+        },
+        {
+            content: "the konsulti lands on his portal",
+            trigger: "a[href='/my/tickets']",
+        },
+        checkPage("the konsulti's portal home"),
     ],
 });
