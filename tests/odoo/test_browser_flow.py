@@ -103,6 +103,28 @@ class BrowserFlowMixin:
         self.assertIn("bukti_setor.pdf", ticket.attachment_ids.mapped("name"))
         self._answer_in_backend(ticket, 2)
 
+        # the Lembar Konsultasi the konsulti downloads; the link of its QR code
+        self.authenticate("konsulti", "konsulti")
+        response = self.url_open(f"/my/ticket/{ticket.id}/lembar")
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        sheet = self.env["ekonsultasi.lembar"].search(
+            [("ticket_id", "=", ticket.id)], order="id desc", limit=1
+        )
+        self.assertTrue(sheet, "downloading the sheet issued it")
+        self.authenticate(None, None)
+        self.start_tour(
+            f"/ekonsultasi/verifikasi/{sheet.token}", "ekonsultasi_verify_lembar", timeout=120
+        )
+
+        # the Inspektur's dashboard and recap
+        for action, tour in (
+            ("ekonsultasi_dashboard_action", "ekonsultasi_inspektur_dashboard"),
+            ("ekonsultasi_recap_wizard_action", "ekonsultasi_inspektur_recap"),
+        ):
+            self.start_tour(
+                f"/odoo/action-ekonsultasi_addon.{action}", tour, login="inspektur", timeout=180
+            )
+
 
 @tagged("post_install", "-at_install", "ekonsultasi", "ekonsultasi_browser")
 class TestBrowserFlowPhone(BrowserFlowMixin, EkonsultasiHttpCase):

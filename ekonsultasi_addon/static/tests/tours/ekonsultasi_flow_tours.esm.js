@@ -199,3 +199,37 @@ tours.add("ekonsultasi_login", {
         checkPage("the konsulti's portal home"),
     ],
 });
+
+tours.add("ekonsultasi_verify_lembar", {
+    steps: () => [
+        {
+            content: "the verification page confirms the sheet",
+            trigger: "#ekonsultasi_verification[data-state=valid]",
+        },
+        checkPage("verification of a Lembar Konsultasi"),
+    ],
+});
+
+tours.add("ekonsultasi_inspektur_dashboard", {
+    steps: () => [
+        {
+            content: "the chart of the quarter",
+            trigger: ".o_action_manager .o_graph_renderer canvas",
+        },
+        {
+            content: "the late consultations",
+            trigger: ".o_action_manager .o_list_renderer",
+        },
+        checkPage("the Inspektur's dashboard", ".o_action_manager"),
+    ],
+});
+
+tours.add("ekonsultasi_inspektur_recap", {
+    steps: () => [
+        {
+            content: "the recap form",
+            trigger: ".o_action_manager .o_form_view",
+        },
+        checkPage("the recap form", ".o_action_manager"),
+    ],
+});
