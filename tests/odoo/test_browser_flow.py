@@ -58,7 +58,8 @@ class BrowserFlowMixin:
         # the konsulti's language: the pages he sees are Indonesian
         cls.env["res.lang"]._activate_lang("id_ID")
         cls.env["ir.module.module"]._load_module_terms(SHOWN_MODULES, ["id_ID"])
-        (cls.konsulti | cls.konsultan_1 | cls.konsultan_2).write({"lang": "id_ID"})
+        people = cls.konsulti | cls.konsultan_1 | cls.konsultan_2 | cls.inspektur
+        people.write({"lang": "id_ID"})
 
     def browser_js(self, *args, **kwargs):
         with patch.object(common, "ChromeBrowser", ViewportBrowser):
