@@ -15,6 +15,7 @@ from unittest.mock import patch
 
 from ekonsultasi_common import EkonsultasiHttpCase
 
+from odoo import http
 from odoo.tests import common, tagged
 
 # the modules whose screens the flow shows, their Indonesian terms loaded
@@ -54,6 +55,12 @@ class BrowserFlowMixin:
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The browser's first requests come in parallel; each would read the
+        # manifests of every module (Application.statics, computed once) with
+        # ast.literal_eval, and CPython 3.11.7's parser is not safe for that
+        # ("SystemError: AST constructor recursion depth mismatch", seen here):
+        # read them once before it starts.
+        http.root.statics  # noqa: B018  # pylint: disable=pointless-statement
         cls.setup_working_calendar()
         # the konsulti's language: the pages he sees are Indonesian
         cls.env["res.lang"]._activate_lang("id_ID")
