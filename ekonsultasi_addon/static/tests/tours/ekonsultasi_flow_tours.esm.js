@@ -228,8 +228,18 @@ tours.add("ekonsultasi_inspektur_recap", {
     steps: () => [
         {
             content: "the recap form",
-            trigger: ".o_action_manager .o_form_view",
+            trigger: ".modal .o_form_view button[name=action_print_pdf]",
         },
-        checkPage("the recap form", ".o_action_manager"),
+        checkPage("the recap form", ".modal-content"),
+        {
+            content: "analyse the period",
+            trigger: ".modal button[name=action_open_analysis]",
+            run: "click",
+        },
+        {
+            content: "the analysis of the rounds",
+            trigger: ".o_action_manager .o_pivot, .o_action_manager .o_list_renderer, .o_action_manager .o_graph_renderer",
+        },
+        checkPage("the analysis of the period", ".o_action_manager"),
     ],
 });
