@@ -228,7 +228,7 @@ tours.add("ekonsultasi_inspektur_recap", {
     steps: () => [
         {
             content: "the recap form",
-            trigger: ".modal .o_form_view button[name=action_print_pdf]",
+            trigger: ".modal button[name=action_print_pdf]",
         },
         checkPage("the recap form", ".modal-content"),
         {
