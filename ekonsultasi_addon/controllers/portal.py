@@ -171,6 +171,10 @@ class EkonsultasiCustomerPortal(CustomerPortalHelpdesk):
                 "can_resubmit": ticket.can_resubmit
                 and ticket.partner_id == request.env.user.partner_id,
                 "ekonsultasi_error": self._ekonsultasi_resubmit_errors().get(kwargs.get("error")),
+                # the field the message is shown next to
+                "ekonsultasi_error_field": "attachment"
+                if kwargs.get("error") == "resubmit_files"
+                else "reason",
                 # the receipt after sending (number, topic, answer limit)
                 "ekonsultasi_sent": kwargs.get("sent") == "1",
                 # the files of a re-submission

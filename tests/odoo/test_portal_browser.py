@@ -113,6 +113,26 @@ class PortalBrowserCase(EkonsultasiDataMixin, HttpCase):
         ]
 
 
+# closing asks first: refused, the form is not sent
+CLOSE_REFUSED = """
+(async () => {
+    await STARTED;
+    let asked = "";
+    window.confirm = (text) => { asked = text; return false; };
+    const form = document.querySelector("form[action='/ticket/close']");
+    form.requestSubmit();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (!asked) {
+        console.error("closing did not ask for a confirmation");
+    } else if (!document.querySelector("form[action='/ticket/close']")) {
+        console.error("the page was left");
+    } else {
+        console.log("test successful");
+    }
+})();
+""".replace("STARTED", STARTED)
+
+
 @tagged("post_install", "-at_install", "ekonsultasi")
 class TestPortalPhone(PortalBrowserCase):
     browser_size = "500x844"
@@ -131,6 +151,13 @@ class TestPortalPhone(PortalBrowserCase):
         for url in self._pages():
             with self.subTest(url=url):
                 self.assert_fits(url)
+
+    def test_closing_asks_for_confirmation(self):
+        self.browser_js(
+            f"/my/ticket/{self.answered.id}", CLOSE_REFUSED, ready=READY, login="konsulti"
+        )
+        self.answered.invalidate_recordset()
+        self.assertEqual(self.answered.ekonsultasi_state, "answered")
 
 
 @tagged("post_install", "-at_install", "ekonsultasi")

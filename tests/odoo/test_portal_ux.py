@@ -122,6 +122,15 @@ class TestPortalUx(EkonsultasiHttpCase):
                 ticket.invalidate_recordset()
                 self.assertEqual(ticket.round_number, 1)
                 self.assertNotIn(name, ticket.attachment_ids.mapped("name"))
+        # the message is next to the file field, not the reason
+        page = html.fromstring(self.url_open(resp.headers["Location"]).text)
+        error = page.xpath('//*[@id="ekonsultasi_error"]')
+        self.assertEqual(len(error), 1)
+        self.assertIn("file was refused", error[0].text_content())
+        field = error[0].xpath('preceding-sibling::input[@type="file"]')
+        self.assertTrue(field)
+        self.assertIn("is-invalid", field[0].get("class"))
+        self.assertNotIn("is-invalid", page.xpath('//textarea[@name="reason"]')[0].get("class"))
 
     def test_empty_reason_error_is_next_to_the_field(self):
         ticket = self._answered()
