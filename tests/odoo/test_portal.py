@@ -56,7 +56,7 @@ class TestPortal(EkonsultasiHttpCase):
         self.assertEqual(resp.status_code, 303)
         ticket = self._my_tickets(self.konsulti)
         self.assertEqual(len(ticket), 1)
-        self.assertTrue(resp.headers["Location"].endswith(f"/my/ticket/{ticket.id}"))
+        self.assertTrue(resp.headers["Location"].endswith(f"/my/ticket/{ticket.id}?sent=1"))
         self.assertEqual(ticket.team_id, self.team_insp)
         self.assertIn(ticket.user_id, self.konsultan_1 | self.konsultan_2)
         self.assertEqual(ticket.ekonsultasi_state, "new")

@@ -45,7 +45,12 @@ class TestPortalUx(EkonsultasiHttpCase):
             [("partner_id", "=", self.konsulti.partner_id.id)]
         )
         self.assertTrue(resp.headers["Location"].endswith(f"/my/ticket/{ticket.id}?sent=1"))
-        page = html.fromstring(self.url_open(resp.headers["Location"]).text)
+        text = self.url_open(resp.headers["Location"]).text
+        # first thing on the page (on a phone, what he sees on landing)
+        self.assertLess(
+            text.index('id="ekonsultasi_receipt"'), text.index("o_portal_helpdesk_sidebar")
+        )
+        page = html.fromstring(text)
         receipt = " ".join(page.xpath('//*[@id="ekonsultasi_receipt"]//text()'))
         self.assertIn(ticket.number, receipt)
         self.assertIn("Tindak lanjut hasil pemeriksaan", receipt)
@@ -224,6 +229,12 @@ class TestPortalUx(EkonsultasiHttpCase):
         for value in (ticket.number, "Kartu konsultasi", ticket.stage_id.name, ticket.user_id.name):
             self.assertIn(value, text)
         self.assertIn("Answer due", text)
+        # the table (wider screens) has the limit too
+        row = tree.xpath(f'//table//tr[.//a[contains(@href, "/my/ticket/{ticket.id}")]]')[0]
+        self.assertIn(
+            ticket.with_user(self.konsulti).sudo().answer_deadline_display,
+            row.text_content().replace("\n", " "),
+        )
         self.assertTrue(
             tree.xpath('//a[@href="/new/ticket"][hasclass("o_ekonsultasi_new_button")]')
         )
