@@ -81,6 +81,28 @@ if (publicWidget.registry.NewTicket) {
     });
 }
 
+function bringIntoView(target) {
+    // the conversation is drawn (and grows) after the page: follow the form
+    // while the page grows, for 15 s at most (a slow connection) or until
+    // the konsulti moves
+    const message = target.querySelector("#ekonsultasi_error") || target;
+    const show = () => message.scrollIntoView({block: "center"});
+    const observer = new ResizeObserver(show);
+    // (the body keeps the window's height: watch what grows inside it)
+    for (const el of document.querySelectorAll("#wrapwrap, #task_chat")) {
+        observer.observe(el);
+    }
+    const stop = () => observer.disconnect();
+    setTimeout(stop, 15000);
+    for (const name of ["wheel", "touchstart", "keydown", "mousedown"]) {
+        window.addEventListener(name, stop, {once: true, passive: true});
+    }
+    const invalid = target.querySelector(".is-invalid");
+    if (invalid) {
+        invalid.focus({preventScroll: true});
+    }
+}
+
 function setup() {
     const agencySelect = document.querySelector(".o_ekonsultasi_form #perangkat_daerah");
     const topicSelect = document.querySelector(".o_ekonsultasi_form #category");
@@ -93,6 +115,13 @@ function setup() {
         "form:not(.o_ekonsultasi_form) input[type=file][data-information]"
     )) {
         input.addEventListener("change", () => checkFiles(input));
+    }
+    // back from a refused re-submission (#ekonsultasi_resubmit): the browser
+    // jumped there before the conversation above was drawn and pushed the
+    // form down; bring the form and its message back into view
+    const target = location.hash === "#ekonsultasi_resubmit" && document.querySelector(location.hash);
+    if (target) {
+        bringIntoView(target);
     }
     // closing is final: ask first
     for (const form of document.querySelectorAll("form[data-confirm]")) {
