@@ -132,25 +132,6 @@ CLOSE_REFUSED = """
 })();
 """.replace("STARTED", STARTED)
 
-# back from a refused re-submission: the message is in sight once the
-# conversation above it is drawn
-ERROR_IN_SIGHT = """
-(async () => {
-    await STARTED;
-    await odoo.portalChatterReady;
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    const error = document.getElementById("ekonsultasi_error");
-    const top = error && error.getBoundingClientRect().top;
-    if (!error) {
-        console.error("no message");
-    } else if (top < 0 || top > window.innerHeight) {
-        console.error(`the message is at ${top} px, out of the ${window.innerHeight} px window`);
-    } else {
-        console.log("test successful");
-    }
-})();
-""".replace("STARTED", STARTED)
-
 
 @tagged("post_install", "-at_install", "ekonsultasi")
 class TestPortalPhone(PortalBrowserCase):
@@ -177,14 +158,6 @@ class TestPortalPhone(PortalBrowserCase):
         )
         self.answered.invalidate_recordset()
         self.assertEqual(self.answered.ekonsultasi_state, "answered")
-
-    def test_resubmit_error_in_sight(self):
-        self.browser_js(
-            f"/my/ticket/{self.answered.id}?error=resubmit_reason#ekonsultasi_resubmit",
-            ERROR_IN_SIGHT,
-            ready=READY,
-            login="konsulti",
-        )
 
 
 @tagged("post_install", "-at_install", "ekonsultasi")
