@@ -30,6 +30,7 @@
         "data/resource_calendar_data.xml",
         "data/helpdesk_sla_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_template_consultation_received_data.xml",
         "data/ir_cron_data.xml",
         "data/simpeg_cron_data.xml",
         "data/auth_signup_data.xml",
@@ -59,6 +60,7 @@
         "views/ekonsultasi_menu.xml",
         "views/helpdesk_ticket_templates.xml",
         "views/ekonsultasi_lembar_templates.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/helpdesk_mgmt_demo_archive.xml",
@@ -75,6 +77,7 @@
     "assets": {
         "web.assets_frontend": [
             "ekonsultasi_addon/static/src/js/portal_consultation.esm.js",
+            "ekonsultasi_addon/static/src/scss/portal.scss",
         ],
         "web.assets_tests": [
             "ekonsultasi_addon/static/tests/tours/*.esm.js",

@@ -12,6 +12,18 @@ TITLE_MAX_LENGTH = 200
 KONSULTI_GROUP = "ekonsultasi_addon.group_ekonsultasi_konsulti"
 
 
+def attachment_limits(company):
+    """What a file input of the portal shows and checks in the browser: the
+    administrator's limits of ``company`` (the server checks them again)."""
+    extensions = sorted(company._ekonsultasi_allowed_extensions())
+    return {
+        "max_size_mb": company.ekonsultasi_attachment_max_size,
+        "max_size_bytes": company.ekonsultasi_attachment_max_size * 1024 * 1024,
+        "allowed_types": ", ".join(extensions),
+        "allowed_accept": ",".join(f".{ext}" for ext in extensions),
+    }
+
+
 class EkonsultasiTicketController(HelpdeskTicketController):
     """The konsulti's side of Pasal 11 and 13 in the portal."""
 
@@ -67,11 +79,7 @@ class EkonsultasiTicketController(HelpdeskTicketController):
             "agencies": topics.perangkat_daerah_id.sorted(lambda a: (a.sequence, a.name)),
             "errors": errors or [],
             "form": kw,
-            "max_size_mb": company.ekonsultasi_attachment_max_size,
-            "allowed_types": ", ".join(sorted(company._ekonsultasi_allowed_extensions())),
-            "allowed_accept": ",".join(
-                f".{ext}" for ext in sorted(company._ekonsultasi_allowed_extensions())
-            ),
+            **attachment_limits(company),
         }
 
     def _ekonsultasi_read_files(self, company):
@@ -158,7 +166,21 @@ class EkonsultasiTicketController(HelpdeskTicketController):
                 }
             )
         )
+        self._ekonsultasi_attach(ticket, files)
+        # the receipt by mail: number, topic and answer limit (Pasal 11(5));
+        # sudo: a konsulti may not read mail templates, administrators edit it
+        request.env.ref("ekonsultasi_addon.mail_template_consultation_received").sudo().send_mail(
+            ticket.id, email_layout_xmlid="mail.mail_notification_light"
+        )
+        # ... and on the page he lands on
+        return request.redirect(f"/my/ticket/{ticket.id}?sent=1")
+
+    @staticmethod
+    def _ekonsultasi_attach(ticket, files):
+        """Attach the checked ``files`` (name, bytes) to the sudo ``ticket``."""
         if files:
+            # sudo: the konsulti has no create right on the consultation's
+            # files; ir.attachment checks them again (limits, contribution)
             request.env["ir.attachment"].sudo().create(
                 [
                     {
@@ -170,7 +192,6 @@ class EkonsultasiTicketController(HelpdeskTicketController):
                     for name, data in files
                 ]
             )
-        return request.redirect(f"/my/ticket/{ticket.id}")
 
     @http.route("/ticket/close", type="http", auth="user", methods=["POST"], csrf=True)
     def support_ticket_close(self, **kw):
@@ -199,13 +220,19 @@ class EkonsultasiTicketController(HelpdeskTicketController):
         except (AccessError, MissingError):
             return request.redirect("/my")
         # the page shows only messages the server wrote: a code travels in
-        # the URL, never a text (see EkonsultasiCustomerPortal)
+        # the URL, never a text (see EkonsultasiCustomerPortal); the anchor
+        # brings the konsulti back to the form, where the message is
+        back = f"/my/ticket/{ticket.id}?error=%s#ekonsultasi_resubmit"
         if not (reason or "").strip():
-            return request.redirect(f"/my/ticket/{ticket.id}?error=resubmit_reason")
+            return request.redirect(back % "resubmit_reason")
         if not ticket.can_resubmit:
-            return request.redirect(f"/my/ticket/{ticket.id}?error=resubmit_state")
+            return request.redirect(back % "resubmit_state")
+        files, file_errors = self._ekonsultasi_read_files(ticket.company_id)
+        if file_errors:
+            return request.redirect(back % "resubmit_files")
         try:
             ticket.action_resubmit(reason)
         except UserError:
-            return request.redirect(f"/my/ticket/{ticket.id}?error=resubmit_state")
+            return request.redirect(back % "resubmit_state")
+        self._ekonsultasi_attach(ticket, files)
         return request.redirect(f"/my/ticket/{ticket.id}")

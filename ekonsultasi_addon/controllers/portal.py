@@ -4,6 +4,8 @@ from odoo.http import request
 
 from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpdesk
 
+from .main import KONSULTI_GROUP, attachment_limits
+
 
 class EkonsultasiCustomerPortal(CustomerPortalHelpdesk):
     # helpdesk_mgmt words these labels in its own Python code, which only its
@@ -37,12 +39,60 @@ class EkonsultasiCustomerPortal(CustomerPortalHelpdesk):
             inputs["name"]["label"] = request.env._("Search in title")
         return inputs
 
+    # /my/account ----------------------------------------------------------
+    # A konsulti is a person of the pemda, not a customer: no company name,
+    # NPWP or address; his SIMPEG profile is shown, not edited (the directory
+    # is its source, Pasal 9).
+
+    @staticmethod
+    def _ekonsultasi_is_konsulti():
+        return request.env.user.has_group(KONSULTI_GROUP)
+
+    def _get_mandatory_fields(self):
+        if self._ekonsultasi_is_konsulti():
+            return ["name", "email"]
+        return super()._get_mandatory_fields()
+
+    def _get_optional_fields(self):
+        if self._ekonsultasi_is_konsulti():
+            # country_id: portal posts it back itself once documents exist
+            return ["phone", "country_id"]
+        return super()._get_optional_fields()
+
+    def _ekonsultasi_profile(self):
+        """The konsulti's SIMPEG profile, as (label, value) lines."""
+        _ = request.env._
+        # sudo: NIP and NIK are personal data read by administrators only;
+        # here the person reads his own (UU 27/2022 gives him that right)
+        partner = request.env.user.partner_id.sudo()
+        lines = [
+            (_("NIP"), partner.nip),
+            (_("NIK"), partner.nik),
+            (_("Position (jabatan)"), partner.jabatan_name),
+            (_("Perangkat daerah"), partner.perangkat_daerah_id.name),
+            (_("Nagari / desa"), partner.desa_id.display_name),
+        ]
+        return [(label, value) for label, value in lines if value]
+
+    @http.route()
+    def account(self, redirect=None, **post):
+        response = super().account(redirect=redirect, **post)
+        if self._ekonsultasi_is_konsulti() and getattr(response, "qcontext", None) is not None:
+            response.qcontext.update(
+                ekonsultasi_konsulti=True, ekonsultasi_profile=self._ekonsultasi_profile()
+            )
+        return response
+
     def _ekonsultasi_resubmit_errors(self):
         """The only messages a consultation's page shows from its URL."""
         _ = request.env._
         return {
             "resubmit_reason": _("Please explain why you submit the consultation again."),
             "resubmit_state": _("Only an answered consultation can be submitted again."),
+            "resubmit_files": _(
+                "A file was refused: check its type and size against the limits "
+                "below, then submit again."
+            ),
         }
 
     def _document_check_access(self, model_name, document_id, access_token=None):
@@ -87,7 +137,7 @@ class EkonsultasiCustomerPortal(CustomerPortalHelpdesk):
             page = max(int(page), 1)
         except (TypeError, ValueError):
             page = 1
-        return super().portal_my_tickets(
+        response = super().portal_my_tickets(
             page=page,
             date_begin=date_begin,
             date_end=date_end,
@@ -98,6 +148,12 @@ class EkonsultasiCustomerPortal(CustomerPortalHelpdesk):
             groupby=groupby,
             **kw,
         )
+        # helpdesk_mgmt words "All" in the route itself (its own catalogue
+        # has no Indonesian): relabel it before the lazy page renders
+        filters = getattr(response, "qcontext", {}).get("searchbar_filters") or {}
+        if "all" in filters:
+            filters["all"] = dict(filters["all"], label=request.env._("All consultations"))
+        return response
 
     @http.route()
     def portal_my_ticket(self, ticket_id, access_token=None, **kw):
@@ -115,6 +171,14 @@ class EkonsultasiCustomerPortal(CustomerPortalHelpdesk):
                 "can_resubmit": ticket.can_resubmit
                 and ticket.partner_id == request.env.user.partner_id,
                 "ekonsultasi_error": self._ekonsultasi_resubmit_errors().get(kwargs.get("error")),
+                # the field the message is shown next to
+                "ekonsultasi_error_field": "attachment"
+                if kwargs.get("error") == "resubmit_files"
+                else "reason",
+                # the receipt after sending (number, topic, answer limit)
+                "ekonsultasi_sent": kwargs.get("sent") == "1",
+                # the files of a re-submission
+                **attachment_limits(ticket.company_id),
             }
         )
         return values

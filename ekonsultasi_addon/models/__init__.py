@@ -5,6 +5,7 @@ from . import ekonsultasi_kecamatan
 from . import ekonsultasi_desa
 from . import res_company
 from . import ir_attachment
+from . import ir_http
 from . import mail_message
 from . import mail_followers
 from . import res_config_settings
