@@ -79,6 +79,9 @@
             "ekonsultasi_addon/static/src/js/portal_consultation.esm.js",
             "ekonsultasi_addon/static/src/scss/portal.scss",
         ],
+        "web.assets_backend": [
+            "ekonsultasi_addon/static/src/js/webclient_title.esm.js",
+        ],
         "web.assets_tests": [
             "ekonsultasi_addon/static/tests/tours/*.esm.js",
         ],

@@ -32,12 +32,20 @@ SHOWN_MODULES = [
 
 class ViewportBrowser(common.ChromeBrowser):
     """Odoo's headless Chromium with the page's viewport set to the test's
-    ``browser_size``: headless Chromium does not make windows narrower than
-    500 px, so a phone's 390 px is emulated as Chromium's device mode does."""
+    ``browser_size`` (headless Chromium does not make windows narrower than
+    500 px, so a phone's 390 px is emulated as Chromium's device mode does),
+    asking for pages in Bahasa Indonesia."""
 
     def __init__(self, test_case, *args, **kwargs):
         super().__init__(test_case, *args, **kwargs)
         width, height = (int(v) for v in test_case.browser_size.replace("x", ",").split(","))
+        # the language an Indonesian phone or computer asks for (the login
+        # page of a visitor not logged in follows it)
+        agent = self._websocket_request("Browser.getVersion")["userAgent"]
+        self._websocket_request(
+            "Network.setUserAgentOverride",
+            params={"userAgent": agent, "acceptLanguage": "id-ID,id"},
+        )
         self._websocket_request(
             "Emulation.setDeviceMetricsOverride",
             params={
@@ -67,6 +75,16 @@ class BrowserFlowMixin:
         cls.env["ir.module.module"]._load_module_terms(SHOWN_MODULES, ["id_ID"])
         people = cls.konsulti | cls.konsultan_1 | cls.konsultan_2 | cls.inspektur
         people.write({"lang": "id_ID"})
+
+    def authenticate(self, user, password, browser=None):
+        session = super().authenticate(user, password, browser=browser)
+        if not user:
+            # Odoo's test harness opens the visitor's session in en_US; a
+            # visitor's browser asking for Bahasa Indonesia gets id_ID
+            # (odoo.http.Request.default_lang)
+            session.context["lang"] = "id_ID"
+            http.root.session_store.save(session)
+        return session
 
     def browser_js(self, *args, **kwargs):
         with patch.object(common, "ChromeBrowser", ViewportBrowser):
@@ -110,6 +128,12 @@ class BrowserFlowMixin:
         self.assertEqual(ticket.round_number, 2)
         self.assertIn("bukti_setor.pdf", ticket.attachment_ids.mapped("name"))
         self._answer_in_backend(ticket, 2)
+
+        self.start_tour(
+            f"/my/ticket/{ticket.id}", "ekonsultasi_konsulti_close", login="konsulti", timeout=180
+        )
+        ticket.invalidate_recordset()
+        self.assertTrue(ticket.closed, "the konsulti closed it")
 
         # the Lembar Konsultasi the konsulti downloads; the link of its QR code
         self.authenticate("konsulti", "konsulti")

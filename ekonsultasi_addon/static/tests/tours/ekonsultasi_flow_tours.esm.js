@@ -38,7 +38,15 @@ export function checkPage(label, root = "body") {
             if (width > window.innerWidth) {
                 errors.push(`${width} px wide in a ${window.innerWidth} px window`);
             }
-            const text = document.querySelector(root).innerText;
+            // the portal's chat lives in a shadow root: its text counts too
+            const chat = document.querySelector("#chatterRoot")?.shadowRoot;
+            const chatText = chat
+                ? [...chat.children]
+                      .filter((el) => !["LINK", "STYLE"].includes(el.tagName))
+                      .map((el) => el.innerText)
+                      .join("\n")
+                : "";
+            const text = `${document.querySelector(root).innerText}\n${chatText}`;
             for (const phrase of ENGLISH_PHRASES) {
                 if (text.includes(phrase)) {
                     errors.push(`English text "${phrase}"`);
@@ -150,8 +158,8 @@ tours.add("ekonsultasi_konsultan_answer", {
 tours.add("ekonsultasi_konsulti_resubmit", {
     steps: () => [
         {
-            content: "the answer is shown",
-            trigger: "#ekonsultasi_rounds:contains('Jawaban uji peramban')",
+            content: "the answer is in the conversation",
+            trigger: "#chatterRoot:shadow .o-mail-Message-body:contains('Jawaban uji peramban')",
         },
         checkPage("answered consultation"),
         {
@@ -197,6 +205,48 @@ tours.add("ekonsultasi_login", {
             trigger: "a[href='/my/tickets']",
         },
         checkPage("the konsulti's portal home"),
+    ],
+});
+
+tours.add("ekonsultasi_konsulti_close", {
+    steps: () => [
+        {
+            content: "the second answer is in the conversation",
+            trigger: "#chatterRoot:shadow .o-mail-Message-body:contains('Jawaban uji peramban')",
+        },
+        checkPage("consultation answered twice"),
+        {
+            content: "the Lembar Konsultasi can be downloaded",
+            trigger: "#ekonsultasi_lembar a[href$='/lembar']",
+        },
+        {
+            content: "accept the confirmation, noting that it was asked",
+            trigger: "form[data-confirm] button[name=close_consultation]",
+            run() {
+                window.confirm = (question) => {
+                    sessionStorage.setItem("ekonsultasiAsked", question);
+                    return true;
+                };
+            },
+        },
+        {
+            content: "close",
+            trigger: "form[data-confirm] button[name=close_consultation]",
+            run: "click",
+        },
+        {
+            content: "the consultation is closed: nothing left to close",
+            trigger: "body:not(:has(button[name=close_consultation]))",
+            run() {
+                if (document.querySelector("button[name=close_consultation]")) {
+                    throw new Error("the close button is still there");
+                }
+                if (!sessionStorage.getItem("ekonsultasiAsked")) {
+                    throw new Error("closing did not ask for a confirmation");
+                }
+            },
+        },
+        checkPage("closed consultation"),
     ],
 });
 
