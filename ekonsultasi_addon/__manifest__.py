@@ -51,6 +51,8 @@
         "report/ekonsultasi_recap_templates.xml",
         "report/ekonsultasi_round_analysis_views.xml",
         "wizards/ekonsultasi_recap_wizard_views.xml",
+        "wizards/ekonsultasi_region_import_views.xml",
+        "wizards/ekonsultasi_setup_wizard_views.xml",
         "views/ekonsultasi_menu.xml",
         "views/helpdesk_ticket_templates.xml",
     ],
