@@ -142,9 +142,7 @@ class EkonsultasiRegionImport(models.TransientModel):
         }
 
     def action_back_to_setup(self):
-        return self.env["ir.actions.act_window"]._for_xml_id(
-            "ekonsultasi_addon.ekonsultasi_setup_wizard_action"
-        )
+        return self.env["ekonsultasi.setup.wizard"].action_open_checklist()
 
     # ------------------------------------------------------------------
     # Reading

@@ -8,6 +8,8 @@ from odoo.tools import config
 
 # the names base gives the first company: not a pemda's name yet
 DEFAULT_COMPANY_NAMES = {"My Company", "YourCompany"}
+# WIB, WITA, WIT: the time zones of a pemda's working calendar
+INDONESIAN_ZONES = {"Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura"}
 STEPS = ("letterhead", "regions", "calendar", "inspektur", "directory", "mail", "signup")
 
 
@@ -38,6 +40,7 @@ class EkonsultasiSetupWizard(models.TransientModel):
     progress = fields.Char(compute="_compute_steps")
     is_system = fields.Boolean(compute="_compute_is_system")
 
+    @api.depends("company_id")
     def _compute_steps(self):
         for wizard in self:
             states = {}
@@ -52,8 +55,15 @@ class EkonsultasiSetupWizard(models.TransientModel):
                 total=len(STEPS),
             )
 
+    @api.depends_context("uid")
     def _compute_is_system(self):
         self.is_system = self.env.user.has_group("base.group_system")
+
+    def _compute_display_name(self):
+        for wizard in self:
+            wizard.display_name = self.env._(
+                "Setting up %(company)s", company=wizard.company_id.name
+            )
 
     # ------------------------------------------------------------------
     # The steps: (done, what is there or what is missing)
@@ -99,11 +109,19 @@ class EkonsultasiSetupWizard(models.TransientModel):
             self.env["helpdesk.sla"].sudo().search([("company_id", "in", [company.id, False])])
         )
         Ticket = self.env["helpdesk.ticket"]
+        company_teams = (
+            self.env["helpdesk.ticket.team"]
+            .sudo()
+            .search([("company_id", "in", [company.id, False])])
+        )
         calendars = self.env["resource.calendar"]
         for policy in policies:
-            teams = policy.team_ids.filtered(
-                lambda team: not team.company_id or team.company_id == company
-            )
+            named = policy.with_context(active_test=False).team_ids
+            # a policy of named teams applies to them only (none of them
+            # active in this company: not at all); without teams, to all
+            teams = (named & company_teams) if named else company_teams
+            if named and not teams:
+                continue
             for team in teams or [None]:
                 calendars |= Ticket._ekonsultasi_pick_calendar(policy, team, company)
         return calendars or company.resource_calendar_id
@@ -137,6 +155,14 @@ class EkonsultasiSetupWizard(models.TransientModel):
                     year=year,
                 )
             )
+            if calendar.tz not in INDONESIAN_ZONES:
+                problems.append(
+                    _(
+                        "%(calendar)s is not in WIB, WITA or WIT (%(tz)s)",
+                        calendar=calendar.name,
+                        tz=calendar.tz or "-",
+                    )
+                )
             if not calendar.attendance_ids:
                 problems.append(_("%(calendar)s has no working hours", calendar=calendar.name))
             if not days_off:
@@ -193,6 +219,22 @@ class EkonsultasiSetupWizard(models.TransientModel):
     # Buttons to the place of each step
     # ------------------------------------------------------------------
 
+    @api.model
+    def action_open_checklist(self):
+        """The checklist of the current company, as a saved record: the
+        form opens with its title and states, not as a new record to
+        save."""
+        wizard = self.create({})
+        return {
+            "type": "ir.actions.act_window",
+            "name": wizard.display_name,
+            "res_model": self._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
     def _open(self, xml_id, **values):
         action = self.env["ir.actions.act_window"]._for_xml_id(xml_id)
         action.update(values)
@@ -237,7 +279,7 @@ class EkonsultasiSetupWizard(models.TransientModel):
         """resource.calendar.action_import_holidays on the calendars that
         count: this year's national holidays and cuti bersama."""
         self._ekonsultasi_calendars().action_import_holidays()
-        return self._open("ekonsultasi_addon.ekonsultasi_setup_wizard_action")
+        return self.action_open_checklist()
 
     def action_open_settings(self):
         return self._open("helpdesk_mgmt.action_helpdesk_mgmt_config_settings")

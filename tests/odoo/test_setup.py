@@ -121,6 +121,43 @@ class TestSetupChecklist(EkonsultasiCase):
         self.assertIn("simpeg.solselkab.go.id", wizard.directory_info)
         self.assertIn("mail.solselkab.go.id", wizard.mail_info)
 
+        # a calendar out of the Indonesian time zones is not a pemda's
+        wizard._ekonsultasi_calendars().tz = "Europe/Brussels"
+        self.assertFalse(self.states(wizard)["calendar"])
+        self.assertIn("is not in WIB, WITA or WIT (Europe/Brussels)", wizard.calendar_info)
+
+    def test_menu_opens_a_saved_checklist(self):
+        env = self.env(
+            user=self.administrator, context={"allowed_company_ids": [self.new_company.id]}
+        )
+        action = env.ref("ekonsultasi_addon.ekonsultasi_setup_wizard_action").run()
+        wizard = env["ekonsultasi.setup.wizard"].browse(action["res_id"])
+        self.assertTrue(wizard.exists())
+        self.assertEqual(wizard.company_id, self.new_company)
+        self.assertEqual(action["name"], "Setting up Kabupaten Solok Selatan")
+
+    def test_policy_of_archived_teams_does_not_count(self):
+        brussels = self.env["resource.calendar"].create(
+            {"name": "Brussels hours", "tz": "Europe/Brussels"}
+        )
+        team = self.env["helpdesk.ticket.team"].create(
+            {"name": "Old team", "company_id": self.new_company.id, "active": False}
+        )
+        self.env["helpdesk.sla"].create(
+            {
+                "name": "Old policy",
+                "team_ids": [(6, 0, team.ids)],
+                "calendar_id": brussels.id,
+                "stage_id": self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done").id,
+                "hours": 2,
+            }
+        )
+        wizard = self.checklist()
+        self.assertNotIn("Brussels hours", wizard.calendar_info)
+        team.active = True
+        self.assertFalse(self.states(wizard)["calendar"])
+        self.assertIn("Brussels hours", wizard.calendar_info)
+
     def test_other_company_data_does_not_count(self):
         # the fixture's agencies, kecamatan and villages are of the main company
         self.assertTrue(self.env["ekonsultasi.kecamatan"].search_count([]))
