@@ -5,7 +5,7 @@
     "name": "E-Konsultasi Pemerintah Daerah",
     "summary": "Layanan e-konsultasi pemda: konsulti bertanya lewat portal, "
     "konsultan menjawab dalam 3 hari kerja",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.2.1",
     "license": "AGPL-3",
     "category": "Services/Helpdesk",
     "author": "ekonsultasi contributors",

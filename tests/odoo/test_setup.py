@@ -5,6 +5,7 @@ who may run them."""
 # only folders named tests/, and ours are tests/odoo/
 
 import base64
+import importlib.util
 import io
 
 import openpyxl
@@ -15,7 +16,7 @@ from PIL import Image
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tests.common import JsonRpcException
-from odoo.tools import file_open, mute_logger
+from odoo.tools import file_open, file_path, mute_logger
 
 STEPS = ("letterhead", "regions", "calendar", "inspektur", "directory", "mail", "signup")
 
@@ -190,6 +191,31 @@ class TestSetupChecklist(EkonsultasiCase):
             for model in ("ekonsultasi.setup.wizard", "ekonsultasi.region.import"):
                 with self.subTest(user=user.login, model=model), self.assertRaises(AccessError):
                     self.env[model].with_user(user).create({})
+
+
+@tagged("post_install", "-at_install", "ekonsultasi")
+class TestSignupSetting(EkonsultasiCase):
+    def test_settings_page_opens_with_signup_closed(self):
+        """Failed before 18.0.1.2.1: the addon closed sign-up with the value
+        b2i, unknown to auth_signup's setting, and every settings page
+        (where the Inspektur is chosen) failed with "Wrong value"."""
+        ICP = self.env["ir.config_parameter"]
+        self.assertEqual(ICP.get_param("auth_signup.invitation_scope"), "b2b")
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.auth_signup_uninvited, "b2b")
+        # the migration of a database that has the old value
+        ICP.set_param("auth_signup.invitation_scope", "b2i")
+        path = "ekonsultasi_addon/migrations/18.0.1.2.1/post-migration.py"
+        spec = importlib.util.spec_from_file_location("signup_migration", file_path(path))
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.1.2.0")
+        self.assertEqual(ICP.get_param("auth_signup.invitation_scope"), "b2b")
+        self.assertTrue(self.env["res.config.settings"].create({}).read())
+        self.assertTrue(self.checklist_done())
+
+    def checklist_done(self):
+        return self.env["ekonsultasi.setup.wizard"].create({}).signup_done
 
 
 @tagged("post_install", "-at_install", "ekonsultasi")
