@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+# pylint: disable=print-used  # a command-line tool: it prints the files it wrote
 """Write the XLSX import templates of the regional data from the CSV ones
 (ekonsultasi_addon/static/templates/*.csv), with every cell formatted as
 text so that a spreadsheet keeps codes such as 4.10 or 13.03.04 as typed.
