@@ -211,9 +211,18 @@ class EkonsultasiSetupWizard(models.TransientModel):
 
     def _step_signup(self):
         _ = self.env._
+        missing = []
         if self.env["res.users"]._get_signup_invitation_scope() == "b2c":
-            return False, _("Missing: anybody can create an account on the portal (Free sign up).")
-        return True, _("Only invited users have an account (On invitation).")
+            missing.append(_("anybody can create an account on the portal (Free sign up)"))
+        # sudo: system parameters are read by Settings users only; the
+        # checklist reads one flag (as auth_signup's login page does)
+        if self.env["ir.config_parameter"].sudo().get_param("auth_signup.reset_password"):
+            missing.append(_("passwords can be reset by e-mail (Password Reset)"))
+        if missing:
+            return False, _("Missing: %(missing)s.", missing="; ".join(missing))
+        return True, _(
+            "Only invited users have an account (On invitation); no password reset by e-mail."
+        )
 
     # ------------------------------------------------------------------
     # Buttons to the place of each step

@@ -54,6 +54,7 @@ class TestSetupChecklist(EkonsultasiCase):
         super().setUpClass()
         cls.env["ir.mail_server"].search([]).action_archive()
         cls.env["ir.config_parameter"].set_param("auth_signup.invitation_scope", "b2c")
+        cls.env["ir.config_parameter"].set_param("auth_signup.reset_password", "True")
         cls.new_company = cls.env["res.company"].create({"name": "Kabupaten Solok Selatan"})
         cls.administrator.write(
             {"company_ids": [(4, cls.new_company.id)], "company_id": cls.new_company.id}
@@ -113,6 +114,8 @@ class TestSetupChecklist(EkonsultasiCase):
             {"name": "Diskominfo", "smtp_host": "mail.solselkab.go.id"}
         )
         self.env["ir.config_parameter"].set_param("auth_signup.invitation_scope", "b2b")
+        self.assertIn("Password Reset", self.checklist().signup_info)
+        self.env["ir.config_parameter"].set_param("auth_signup.reset_password", False)
 
         self.assertEqual(self.states(wizard), dict.fromkeys(STEPS, True))
         self.assertIn("7 of 7", wizard.progress)
@@ -198,19 +201,30 @@ class TestSignupSetting(EkonsultasiCase):
     def test_settings_page_opens_with_signup_closed(self):
         """Failed before 18.0.1.2.1: the addon closed sign-up with the value
         b2i, unknown to auth_signup's setting, and every settings page
-        (where the Inspektur is chosen) failed with "Wrong value"."""
+        (where the Inspektur is chosen) failed with "Wrong value"; it turned
+        the password reset off with the text 'False', which the settings page
+        showed as on, and its next save turned the reset back on."""
         ICP = self.env["ir.config_parameter"]
         self.assertEqual(ICP.get_param("auth_signup.invitation_scope"), "b2b")
+        self.assertFalse(ICP.get_param("auth_signup.reset_password"))
         settings = self.env["res.config.settings"].create({})
         self.assertEqual(settings.auth_signup_uninvited, "b2b")
-        # the migration of a database that has the old value
+        self.assertFalse(settings.auth_signup_reset_password)
+        settings.execute()  # saving the settings page keeps both off
+        self.assertEqual(ICP.get_param("auth_signup.invitation_scope"), "b2b")
+        self.assertFalse(ICP.get_param("auth_signup.reset_password"))
+        self.assertTrue(self.checklist_done())
+        # the migration of a database that has the old values
         ICP.set_param("auth_signup.invitation_scope", "b2i")
+        ICP.set_param("auth_signup.reset_password", "False")
+        self.assertFalse(self.checklist_done())
         path = "ekonsultasi_addon/migrations/18.0.1.2.1/post-migration.py"
         spec = importlib.util.spec_from_file_location("signup_migration", file_path(path))
         migration = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(migration)
         migration.migrate(self.env.cr, "18.0.1.2.0")
         self.assertEqual(ICP.get_param("auth_signup.invitation_scope"), "b2b")
+        self.assertFalse(ICP.get_param("auth_signup.reset_password"))
         self.assertTrue(self.env["res.config.settings"].create({}).read())
         self.assertTrue(self.checklist_done())
 
