@@ -5,7 +5,7 @@
     "name": "E-Konsultasi Pemerintah Daerah",
     "summary": "Layanan e-konsultasi pemda: konsulti bertanya lewat portal, "
     "konsultan menjawab dalam 3 hari kerja",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.2.1",
     "license": "AGPL-3",
     "category": "Services/Helpdesk",
     "author": "ekonsultasi contributors",
@@ -57,6 +57,8 @@
         "report/ekonsultasi_lembar_templates.xml",
         "wizards/ekonsultasi_recap_wizard_views.xml",
         "views/ekonsultasi_dashboard_views.xml",
+        "wizards/ekonsultasi_region_import_views.xml",
+        "wizards/ekonsultasi_setup_wizard_views.xml",
         "views/ekonsultasi_menu.xml",
         "views/helpdesk_ticket_templates.xml",
         "views/ekonsultasi_lembar_templates.xml",

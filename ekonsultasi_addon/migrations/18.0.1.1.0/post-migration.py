@@ -17,8 +17,8 @@ def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
     params = env["ir.config_parameter"]
     if params.get_param("auth_signup.invitation_scope") == "b2c":
-        params.set_param("auth_signup.invitation_scope", "b2i")
+        params.set_param("auth_signup.invitation_scope", "b2b")
     if params.get_param("auth_signup.reset_password") == "True":
-        params.set_param("auth_signup.reset_password", "False")
+        params.set_param("auth_signup.reset_password", False)
     env["helpdesk.ticket"]._ekonsultasi_clear_access_tokens()
     env["res.users"]._ekonsultasi_drop_access_rights()
