@@ -81,7 +81,7 @@ class TestBackendUx(EkonsultasiCase):
         late = self.env.ref("ekonsultasi_addon.ekonsultasi_round_analysis_action_late")
         self.assertEqual([int(a.get("name")) for a in actions], [chart.id, late.id])
         self.assertEqual([a.get("view_mode") for a in actions], ["graph", "list"])
-        ticket = self.consult(self.konsulti)
+        ticket = self.consult(self.konsulti.partner_id)
         rows = (
             self.env["ekonsultasi.round.analysis"]
             .with_user(self.inspektur)
@@ -109,7 +109,7 @@ class TestBackendUx(EkonsultasiCase):
         self.assertEqual(self.team_bkad.resource_calendar_id, self.standard)
         self.assertEqual(self.team_bkad.ekonsultasi_calendar_id, self.asn)
         self.assertTrue(self.team_bkad.ekonsultasi_policy_calendar)
-        ticket = self.consult(self.konsulti, self.topic_aset)
+        ticket = self.consult(self.konsulti.partner_id, self.topic_aset)
         self.assertEqual(
             ticket._ekonsultasi_calendar(ticket.sla_line_id.sla_id),
             self.team_bkad.ekonsultasi_calendar_id,
@@ -184,8 +184,8 @@ class TestKepalaPerangkatDaerah(EkonsultasiHttpCase):
             cls.env, login="kepalabkad", name="H. Syamsul Bahri", groups=f"base.group_user,{KEPALA}"
         )
         cls.agency_bkad.head_user_id = cls.kepala
-        cls.t_bkad = cls.consult(cls.konsulti, cls.topic_aset, name="Aset BKAD")
-        cls.t_insp = cls.consult(cls.konsulti, cls.topic_tlhp, name="Temuan Inspektorat")
+        cls.t_bkad = cls.consult(cls.konsulti.partner_id, cls.topic_aset, name="Aset BKAD")
+        cls.t_insp = cls.consult(cls.konsulti.partner_id, cls.topic_tlhp, name="Temuan Inspektorat")
 
     def test_orm(self):
         Ticket = self.env["helpdesk.ticket"].with_user(self.kepala)
