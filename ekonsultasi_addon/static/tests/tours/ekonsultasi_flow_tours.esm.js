@@ -101,7 +101,7 @@ tours.add("ekonsultasi_konsulti_send", {
         checkPage("list of consultations"),
         {
             content: "a new consultation, from a button in sight",
-            trigger: "a[href='/new/ticket']:visible",
+            trigger: "a[href='/new/ticket']:visible, form[action='/new/ticket'] button:visible",
             run: "click",
         },
         checkPage("new consultation form"),
