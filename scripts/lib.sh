@@ -17,10 +17,12 @@ PG_PORT_DEFAULT="${PG_PORT:-55432}"
 LOG_DIR="$STATE/logs"
 
 # System packages needed to build psycopg2 / python-ldap and to run PostgreSQL
-# (and slapd/ldap-utils for the LDAP login of konsulti).
+# (and slapd/ldap-utils for the LDAP login of konsulti; chromium for the
+# browser tests, which Odoo's HttpCase drives over the DevTools protocol).
 APT_PACKAGES=(postgresql postgresql-client libpq-dev libldap2-dev libsasl2-dev
               slapd ldap-utils openssl gcc make
-              wkhtmltopdf poppler-utils fonts-dejavu-core)
+              wkhtmltopdf poppler-utils fonts-dejavu-core
+              chromium)
 
 # cbor2 (pinned by Odoo) does not build with setuptools>=70; the constraint
 # also applies to pip's isolated build environments.

@@ -162,7 +162,38 @@ def pytest_collection_finish(session):
     )
 
 
+BROWSER_SKIP_MARKERS = ("chrome", "websocket-client")
+
+
+def _browser_skips(terminalreporter):
+    """Skipped tests whose reason is Odoo's headless browser missing."""
+    skipped = []
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        if any(marker in reason.lower() for marker in BROWSER_SKIP_MARKERS):
+            skipped.append((report.nodeid, reason))
+    return skipped
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    browser_skips = _browser_skips(terminalreporter)
+    if browser_skips:
+        tr = terminalreporter
+        tr.write_line("")
+        tr.write_sep("!", "BROWSER TESTS NOT RUN", red=True, bold=True)
+        tr.write_line(
+            f"  {len(browser_skips)} test(s) that drive headless Chromium were SKIPPED: "
+            f"{browser_skips[0][1]}.",
+            red=True,
+            bold=True,
+        )
+        tr.write_line(
+            "  Install Debian's chromium (scripts/lib.sh does: apt-get install chromium).",
+            red=True,
+            bold=True,
+        )
+        tr.write_sep("!", red=True, bold=True)
     count, files = getattr(config, "_ekonsultasi_odoo_skipped", (0, 0))
     if not count:
         return

@@ -11,6 +11,8 @@ tab title that is not "Odoo". Odoo's HttpCase drives Debian's ``chromium``
 over the DevTools protocol; without it these tests are skipped, and the
 skip is counted in the summary of ``make test``."""
 
+import shutil
+import unittest
 from unittest.mock import patch
 
 from ekonsultasi_common import EkonsultasiHttpCase
@@ -88,7 +90,14 @@ class BrowserFlowMixin:
 
     def browser_js(self, *args, **kwargs):
         with patch.object(common, "ChromeBrowser", ViewportBrowser):
-            return super().browser_js(*args, **kwargs)
+            try:
+                return super().browser_js(*args, **kwargs)
+            except unittest.SkipTest as exc:
+                # Odoo skips when it cannot start or reach Chrome; where
+                # chromium is installed that is a failure, not a skip
+                if shutil.which("chromium"):
+                    raise AssertionError(f"chromium is installed but failed: {exc}") from exc
+                raise
 
     def _only_consultation(self):
         tickets = self.env["helpdesk.ticket"].search(
