@@ -18,11 +18,12 @@ LOG_DIR="$STATE/logs"
 
 # System packages needed to build psycopg2 / python-ldap and to run PostgreSQL
 # (and slapd/ldap-utils for the LDAP login of konsulti; chromium for the
-# browser tests, which Odoo's HttpCase drives over the DevTools protocol).
+# browser tests, which Odoo's HttpCase drives over the DevTools protocol;
+# zbar-tools to decode the QR code of the Lembar Konsultasi in its test).
 APT_PACKAGES=(postgresql postgresql-client libpq-dev libldap2-dev libsasl2-dev
               slapd ldap-utils openssl gcc make
               wkhtmltopdf poppler-utils fonts-dejavu-core
-              chromium)
+              chromium zbar-tools)
 
 # cbor2 (pinned by Odoo) does not build with setuptools>=70; the constraint
 # also applies to pip's isolated build environments.
