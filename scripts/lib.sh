@@ -17,13 +17,14 @@ PG_PORT_DEFAULT="${PG_PORT:-55432}"
 LOG_DIR="$STATE/logs"
 
 # System packages needed to build psycopg2 / python-ldap and to run PostgreSQL
-# (and slapd/ldap-utils for the LDAP login of konsulti; chromium for the
-# browser tests, which Odoo's HttpCase drives over the DevTools protocol;
-# zbar-tools to decode the QR code of the Lembar Konsultasi in its test).
+# (and slapd/ldap-utils for the LDAP login of konsulti).
 APT_PACKAGES=(postgresql postgresql-client libpq-dev libldap2-dev libsasl2-dev
               slapd ldap-utils openssl gcc make
-              wkhtmltopdf poppler-utils fonts-dejavu-core
-              chromium zbar-tools)
+              wkhtmltopdf poppler-utils fonts-dejavu-core)
+# Installed when possible, else their tests are skipped and say so: chromium
+# for the browser tests (Odoo's HttpCase drives it over the DevTools protocol),
+# zbar-tools to decode the QR code of the Lembar Konsultasi in its test.
+APT_OPTIONAL_PACKAGES=(chromium zbar-tools)
 
 # cbor2 (pinned by Odoo) does not build with setuptools>=70; the constraint
 # also applies to pip's isolated build environments.
@@ -60,6 +61,22 @@ ensure_apt_packages() {
     fi
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
         --no-install-recommends "${missing[@]}" >&2
+}
+
+# ensure_optional_apt_packages: APT_OPTIONAL_PACKAGES, with a warning (not a
+# failure) when they cannot be installed.
+ensure_optional_apt_packages() {
+    local missing=() p
+    for p in "${APT_OPTIONAL_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+            || missing+=("$p")
+    done
+    [[ ${#missing[@]} -eq 0 ]] && return 0
+    # in a subshell: a failure (no network, no root) must not end the caller
+    if ! command -v apt-get >/dev/null 2>&1 || ! (ensure_apt_packages "${missing[@]}"); then
+        warn "could not install ${missing[*]}: the browser tests (chromium) and the QR decoding (zbarimg) will be skipped"
+    fi
+    return 0
 }
 
 # ------------------------------------------------------------- python ------

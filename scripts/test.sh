@@ -17,6 +17,7 @@ HTTP_PORT_GIVEN="${HTTP_PORT:-}"
 lock_fd test 8
 
 ensure_apt_packages
+ensure_optional_apt_packages
 ensure_python_deps
 
 pytest_args=()
