@@ -4,6 +4,8 @@ Inspektorat and an administrator (built once per class, as OCA
 helpdesk_mgmt's tests/common.py does)."""
 
 import datetime as dt
+import subprocess
+import tempfile
 
 from freezegun import freeze_time
 
@@ -19,6 +21,23 @@ ADMIN = "ekonsultasi_addon.group_ekonsultasi_admin"
 def wib(*args):
     """A WIB wall-clock time as the naive UTC datetime Odoo stores."""
     return dt.datetime(*args) - dt.timedelta(hours=7)
+
+
+def pdf_text(pdf):
+    """The text of ``pdf`` in the order of the document, every run of
+    whitespace (line and page breaks included) made one space: no assertion
+    depends on where a line wraps."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        text = subprocess.run(
+            ["pdftotext", "-raw", "-enc", "UTF-8", file.name, "-"],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=True,
+        ).stdout
+    return " ".join(text.split())
 
 
 class EkonsultasiDataMixin:
@@ -222,6 +241,18 @@ class EkonsultasiHttpCase(EkonsultasiDataMixin, HttpCase):
         """A form POST with the CSRF token, redirects not followed."""
         data = dict(data or {}, csrf_token=http.Request.csrf_token(self))
         return self.url_open(url, data=data, files=files, allow_redirects=False)
+
+    def submit_consultation(self, files=None, **values):
+        """The konsulti's new-consultation form posted (a valid one unless
+        ``values`` say otherwise)."""
+        data = {
+            "perangkat_daerah": str(self.agency_insp.id),
+            "category": str(self.topic_tlhp.id),
+            "subject": "Tindak lanjut temuan BPK 2025",
+            "description": "Bagaimana batas waktu tindak lanjut temuan BPK?",
+        }
+        data.update(values)
+        return self._post("/submitted/ticket", data, files=files)
 
     def call_kw(self, model, method, args, kwargs=None):
         """What the web client and RPC clients call: /web/dataset/call_kw."""

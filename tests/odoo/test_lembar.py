@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import tempfile
 
-from ekonsultasi_common import EkonsultasiDataMixin, wib
+from ekonsultasi_common import EkonsultasiDataMixin, pdf_text, wib
 from freezegun import freeze_time
 from lxml import html
 from markupsafe import Markup
@@ -99,22 +99,7 @@ class TestLembarKonsultasi(EkonsultasiDataMixin, HttpCase):
         self.assertTrue(pdf.startswith(b"%PDF"))
         return pdf
 
-    @staticmethod
-    def pdf_text(pdf):
-        """The text of ``pdf`` in the order of the document, every run of
-        whitespace (line and page breaks included) made one space: no
-        assertion depends on where a line wraps."""
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
-            file.write(pdf)
-            file.flush()
-            text = subprocess.run(
-                ["pdftotext", "-raw", "-enc", "UTF-8", file.name, "-"],
-                capture_output=True,
-                text=True,
-                encoding="utf-8",
-                check=True,
-            ).stdout
-        return " ".join(text.split())
+    pdf_text = staticmethod(pdf_text)
 
     @staticmethod
     def pdf_pages(pdf):

@@ -20,16 +20,6 @@ class TestPortal(EkonsultasiHttpCase):
         )
         cls.t_other = cls.consult(cls.konsulti_other.partner_id, name="Rahasia orang lain")
 
-    def _submit(self, files=None, **values):
-        data = {
-            "perangkat_daerah": str(self.agency_insp.id),
-            "category": str(self.topic_tlhp.id),
-            "subject": "Tindak lanjut temuan BPK 2025",
-            "description": "Bagaimana batas waktu tindak lanjut temuan BPK?",
-        }
-        data.update(values)
-        return self._post("/submitted/ticket", data, files=files)
-
     def _my_tickets(self, user):
         return self.env["helpdesk.ticket"].search([("partner_id", "=", user.partner_id.id)])
 
@@ -52,7 +42,9 @@ class TestPortal(EkonsultasiHttpCase):
 
     def test_submit_consultation_with_attachment(self):
         self.authenticate("konsulti", "konsulti")
-        resp = self._submit(files={"attachment": ("lhp.pdf", b"%PDF-1.4 isi", "application/pdf")})
+        resp = self.submit_consultation(
+            files={"attachment": ("lhp.pdf", b"%PDF-1.4 isi", "application/pdf")}
+        )
         self.assertEqual(resp.status_code, 303)
         ticket = self._my_tickets(self.konsulti)
         self.assertEqual(len(ticket), 1)
@@ -68,12 +60,14 @@ class TestPortal(EkonsultasiHttpCase):
 
     def test_refused_attachment_type_and_size(self):
         self.authenticate("konsulti", "konsulti")
-        resp = self._submit(files={"attachment": ("virus.exe", b"MZ", "application/octet-stream")})
+        resp = self.submit_consultation(
+            files={"attachment": ("virus.exe", b"MZ", "application/octet-stream")}
+        )
         self.assertEqual(resp.status_code, 200)
         self.assertIn("virus.exe", resp.text)
         self.assertIn("cannot be attached", resp.text)
         big = b"0" * (1024 * 1024 + 1)
-        resp = self._submit(files={"attachment": ("scan.pdf", big, "application/pdf")})
+        resp = self.submit_consultation(files={"attachment": ("scan.pdf", big, "application/pdf")})
         self.assertIn("larger than 1 MB", resp.text)
         # what he typed is kept, nothing is created
         self.assertIn("Tindak lanjut temuan BPK 2025", resp.text)
@@ -81,13 +75,13 @@ class TestPortal(EkonsultasiHttpCase):
 
     def test_refused_incomplete_or_inconsistent_form(self):
         self.authenticate("konsulti", "konsulti")
-        resp = self._submit(subject="  ")
+        resp = self.submit_consultation(subject="  ")
         self.assertIn("Write a short title", resp.text)
-        resp = self._submit(description="")
+        resp = self.submit_consultation(description="")
         self.assertIn("Describe your problem", resp.text)
-        resp = self._submit(perangkat_daerah=str(self.agency_bkad.id))
+        resp = self.submit_consultation(perangkat_daerah=str(self.agency_bkad.id))
         self.assertIn("does not belong to the chosen perangkat daerah", resp.text)
-        resp = self._submit(category=str(self.cat_insp.id))
+        resp = self.submit_consultation(category=str(self.cat_insp.id))
         self.assertIn("Choose the perangkat daerah and the topic", resp.text)
         self.assertFalse(self._my_tickets(self.konsulti))
 
@@ -140,7 +134,7 @@ class TestPortal(EkonsultasiHttpCase):
     # answer, re-submit, close ---------------------------------------------
     def test_full_flow_answer_resubmit_close(self):
         self.authenticate("konsulti", "konsulti")
-        self._submit()
+        self.submit_consultation()
         ticket = self._my_tickets(self.konsulti)
         page = self.url_open(f"/my/ticket/{ticket.id}").text
         self.assertNotIn('id="ekonsultasi_resubmit"', page)

@@ -21,16 +21,6 @@ class TestPortalUx(EkonsultasiHttpCase):
         )
         cls.konsulti.email = "siti@example.com"
 
-    def _submit(self, **values):
-        data = {
-            "perangkat_daerah": str(self.agency_insp.id),
-            "category": str(self.topic_tlhp.id),
-            "subject": "Tindak lanjut temuan BPK 2025",
-            "description": "Bagaimana batas waktu tindak lanjut temuan BPK?",
-        }
-        data.update(values)
-        return self._post("/submitted/ticket", data)
-
     def _answered(self, partner=None, body="Jawaban yang panjang dan jelas."):
         ticket = self.consult((partner or self.konsulti.partner_id), name="Pertanyaan aset")
         self.answer(ticket, ticket.user_id, body=body)
@@ -39,7 +29,7 @@ class TestPortalUx(EkonsultasiHttpCase):
     # the receipt ------------------------------------------------------------
     def test_receipt_on_the_page_and_by_mail(self):
         self.authenticate("konsulti", "konsulti")
-        resp = self._submit()
+        resp = self.submit_consultation()
         self.assertEqual(resp.status_code, 303)
         ticket = self.env["helpdesk.ticket"].search(
             [("partner_id", "=", self.konsulti.partner_id.id)]

@@ -9,10 +9,8 @@ March, 3.97 working days after it was sent."""
 import datetime as dt
 import re
 import shutil
-import subprocess
-import tempfile
 
-from ekonsultasi_common import EkonsultasiDataMixin
+from ekonsultasi_common import EkonsultasiDataMixin, pdf_text
 from freezegun import freeze_time
 
 from odoo import Command, fields
@@ -122,17 +120,7 @@ class TestRecapPdf(EkonsultasiDataMixin, HttpCase):
         self.print_days = sorted({started, self.jakarta_today()})
         self.assertEqual(report_type, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
-            file.write(pdf)
-            file.flush()
-            text = subprocess.run(
-                ["pdftotext", "-raw", "-enc", "UTF-8", file.name, "-"],
-                capture_output=True,
-                text=True,
-                encoding="utf-8",
-                check=True,
-            ).stdout
-        return " ".join(text.split())
+        return pdf_text(pdf)
 
     def assertSummary(self, text, labels, values):
         """Each row of the summary table: number, label and value, with
