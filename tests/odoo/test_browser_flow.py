@@ -36,17 +36,17 @@ class ViewportBrowser(common.ChromeBrowser):
     """Odoo's headless Chromium with the page's viewport set to the test's
     ``browser_size`` (headless Chromium does not make windows narrower than
     500 px, so a phone's 390 px is emulated as Chromium's device mode does),
-    asking for pages in Bahasa Indonesia."""
+    asking for pages in English (a visitor still reads Indonesian)."""
 
     def __init__(self, test_case, *args, **kwargs):
         super().__init__(test_case, *args, **kwargs)
         width, height = (int(v) for v in test_case.browser_size.replace("x", ",").split(","))
-        # the language an Indonesian phone or computer asks for (the login
-        # page of a visitor not logged in follows it)
+        # a browser asking for English: the pages of a visitor not logged
+        # in are Indonesian all the same (ir.http._ekonsultasi_visitor_lang)
         agent = self._websocket_request("Browser.getVersion")["userAgent"]
         self._websocket_request(
             "Network.setUserAgentOverride",
-            params={"userAgent": agent, "acceptLanguage": "id-ID,id"},
+            params={"userAgent": agent, "acceptLanguage": "en-US,en"},
         )
         self._websocket_request(
             "Emulation.setDeviceMetricsOverride",
@@ -77,16 +77,8 @@ class BrowserFlowMixin:
         cls.env["ir.module.module"]._load_module_terms(SHOWN_MODULES, ["id_ID"])
         people = cls.konsulti | cls.konsultan_1 | cls.konsultan_2 | cls.inspektur
         people.write({"lang": "id_ID"})
-
-    def authenticate(self, user, password, browser=None):
-        session = super().authenticate(user, password, browser=browser)
-        if not user:
-            # Odoo's test harness opens the visitor's session in en_US; a
-            # visitor's browser asking for Bahasa Indonesia gets id_ID
-            # (odoo.http.Request.default_lang)
-            session.context["lang"] = "id_ID"
-            http.root.session_store.save(session)
-        return session
+        # ... and the database's, as a pemda's database is made
+        cls.env["ir.default"].set("res.partner", "lang", "id_ID")
 
     def browser_js(self, *args, **kwargs):
         with patch.object(common, "ChromeBrowser", ViewportBrowser):
