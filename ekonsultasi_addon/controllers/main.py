@@ -2,7 +2,7 @@
 import base64
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 from odoo.tools import plaintext2html
 
@@ -12,16 +12,82 @@ TITLE_MAX_LENGTH = 200
 KONSULTI_GROUP = "ekonsultasi_addon.group_ekonsultasi_konsulti"
 
 
-def attachment_limits(company):
+def attachment_limits(company, ticket=None):
     """What a file input of the portal shows and checks in the browser: the
-    administrator's limits of ``company`` (the server checks them again)."""
+    administrator's limits of ``company``, less the files ``ticket`` has
+    (the server checks them again)."""
     extensions = sorted(company._ekonsultasi_allowed_extensions())
+    known = ticket and request.env["ir.attachment"]._ekonsultasi_konsulti_file_count(ticket)
     return {
+        "max_count": company.ekonsultasi_attachment_max_count,
+        "files_left": max(company.ekonsultasi_attachment_max_count - (known or 0), 0),
         "max_size_mb": company.ekonsultasi_attachment_max_size,
         "max_size_bytes": company.ekonsultasi_attachment_max_size * 1024 * 1024,
         "allowed_types": ", ".join(extensions),
         "allowed_accept": ",".join(f".{ext}" for ext in extensions),
     }
+
+
+def own_consultation(ticket_id):
+    """The consultation ``ticket_id`` in sudo, once the current user is
+    known to be a konsulti who sent it (reading is not enough: the
+    Inspektorat reads everything and acts on nothing)."""
+    if not request.env.user.has_group(KONSULTI_GROUP):
+        raise AccessError(request.env._("Only konsulti act on consultations here."))
+    ticket = request.env["helpdesk.ticket"].browse(int(ticket_id or 0)).exists()
+    if not ticket:
+        raise MissingError(request.env._("This consultation does not exist."))
+    ticket.check_access("read")
+    # sudo: only to compare the sender with the current user
+    if ticket.sudo().partner_id != request.env.user.partner_id:
+        raise AccessError(request.env._("This consultation is not yours."))
+    # sudo: the konsulti has no write right on consultations, the flow
+    # methods change them for him and check again who he is
+    return ticket.sudo()
+
+
+def read_files(company, ticket=None):
+    """Read the uploaded files, refusing any that break the limits set by
+    the administrator (``res.company._ekonsultasi_attachment_error`` and
+    ``_ekonsultasi_attachment_count_error``, the rules every door
+    applies), counting those ``ticket`` already has. Returns
+    ``(files, errors)``."""
+    max_bytes = company.ekonsultasi_attachment_max_size * 1024 * 1024
+    files, errors = [], []
+    uploads = [u for u in request.httprequest.files.getlist("attachment") if u.filename]
+    if not uploads:
+        return [], []
+    known = ticket and request.env["ir.attachment"]._ekonsultasi_konsulti_file_count(ticket)
+    count_error = company._ekonsultasi_attachment_count_error((known or 0) + len(uploads))
+    if count_error:
+        return [], [count_error]
+    for upload in uploads:
+        # one byte more than allowed is enough to refuse a file
+        data = upload.read(max_bytes + 1)
+        error = company._ekonsultasi_attachment_error(upload.filename, data)
+        if error:
+            errors.append(error)
+        else:
+            files.append((upload.filename, data))
+    return files, errors
+
+
+def attach_files(ticket, files):
+    """Attach the checked ``files`` (name, bytes) to the sudo ``ticket``."""
+    if files:
+        # sudo: the konsulti has no create right on the consultation's
+        # files; ir.attachment checks them again (limits, contribution)
+        request.env["ir.attachment"].sudo().create(
+            [
+                {
+                    "name": name,
+                    "datas": base64.b64encode(data),
+                    "res_model": "helpdesk.ticket",
+                    "res_id": ticket.id,
+                }
+                for name, data in files
+            ]
+        )
 
 
 class EkonsultasiTicketController(HelpdeskTicketController):
@@ -34,23 +100,6 @@ class EkonsultasiTicketController(HelpdeskTicketController):
     @staticmethod
     def _ekonsultasi_is_konsulti():
         return request.env.user.has_group(KONSULTI_GROUP)
-
-    def _ekonsultasi_own_ticket(self, ticket_id):
-        """The consultation ``ticket_id`` in sudo, once the current user is
-        known to be a konsulti who sent it (reading is not enough: the
-        Inspektorat reads everything and acts on nothing)."""
-        if not self._ekonsultasi_is_konsulti():
-            raise AccessError(request.env._("Only konsulti act on consultations here."))
-        ticket = request.env["helpdesk.ticket"].browse(int(ticket_id or 0)).exists()
-        if not ticket:
-            raise MissingError(request.env._("This consultation does not exist."))
-        ticket.check_access("read")
-        # sudo: only to compare the sender with the current user
-        if ticket.sudo().partner_id != request.env.user.partner_id:
-            raise AccessError(request.env._("This consultation is not yours."))
-        # sudo: the konsulti has no write right on consultations, the flow
-        # methods change them for him and check again who he is
-        return ticket.sudo()
 
     def _ekonsultasi_topics(self):
         """Topics (leaf categories with a konsultan team) offered in the portal."""
@@ -81,24 +130,6 @@ class EkonsultasiTicketController(HelpdeskTicketController):
             "form": kw,
             **attachment_limits(company),
         }
-
-    def _ekonsultasi_read_files(self, company):
-        """Read the uploaded files, refusing any that break the limits set by
-        the administrator (``res.company._ekonsultasi_attachment_error``, the
-        rule every door applies). Returns ``(files, errors)``."""
-        max_bytes = company.ekonsultasi_attachment_max_size * 1024 * 1024
-        files, errors = [], []
-        for upload in request.httprequest.files.getlist("attachment"):
-            if not upload.filename:
-                continue
-            # one byte more than allowed is enough to refuse a file
-            data = upload.read(max_bytes + 1)
-            error = company._ekonsultasi_attachment_error(upload.filename, data)
-            if error:
-                errors.append(error)
-            else:
-                files.append((upload.filename, data))
-        return files, errors
 
     # ------------------------------------------------------------------
     # Routes
@@ -142,7 +173,7 @@ class EkonsultasiTicketController(HelpdeskTicketController):
         if not description:
             errors.append(_("Describe your problem."))
         company = topic.company_id or request.env.company
-        files, file_errors = self._ekonsultasi_read_files(company)
+        files, file_errors = read_files(company)
         errors += file_errors
         if errors:
             values = self._ekonsultasi_form_values(errors=errors, **kw)
@@ -166,7 +197,7 @@ class EkonsultasiTicketController(HelpdeskTicketController):
                 }
             )
         )
-        self._ekonsultasi_attach(ticket, files)
+        attach_files(ticket, files)
         # the receipt by mail: number, topic and answer limit (Pasal 11(5));
         # sudo: a konsulti may not read mail templates, administrators edit it
         request.env.ref("ekonsultasi_addon.mail_template_consultation_received").sudo().send_mail(
@@ -175,64 +206,14 @@ class EkonsultasiTicketController(HelpdeskTicketController):
         # ... and on the page he lands on
         return request.redirect(f"/my/ticket/{ticket.id}?sent=1")
 
-    @staticmethod
-    def _ekonsultasi_attach(ticket, files):
-        """Attach the checked ``files`` (name, bytes) to the sudo ``ticket``."""
-        if files:
-            # sudo: the konsulti has no create right on the consultation's
-            # files; ir.attachment checks them again (limits, contribution)
-            request.env["ir.attachment"].sudo().create(
-                [
-                    {
-                        "name": name,
-                        "datas": base64.b64encode(data),
-                        "res_model": "helpdesk.ticket",
-                        "res_id": ticket.id,
-                    }
-                    for name, data in files
-                ]
-            )
-
     @http.route("/ticket/close", type="http", auth="user", methods=["POST"], csrf=True)
     def support_ticket_close(self, **kw):
         """Close one's own consultation (replaces helpdesk_mgmt's route, which
         looks the ticket up in sudo without checking who owns it)."""
         try:
-            ticket = self._ekonsultasi_own_ticket(kw.get("ticket_id"))
+            ticket = own_consultation(kw.get("ticket_id"))
         except (AccessError, MissingError, ValueError):
             return request.redirect("/my")
         if ticket.ekonsultasi_state == "answered":
             ticket.action_close_consultation()
-        return request.redirect(f"/my/ticket/{ticket.id}")
-
-    @http.route(
-        "/my/ticket/<int:ticket_id>/resubmit",
-        type="http",
-        auth="user",
-        methods=["POST"],
-        website=True,
-        csrf=True,
-    )
-    def resubmit_ticket(self, ticket_id, reason=None, **kw):
-        """Pasal 13: submit the problem again with the reason."""
-        try:
-            ticket = self._ekonsultasi_own_ticket(ticket_id)
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        # the page shows only messages the server wrote: a code travels in
-        # the URL, never a text (see EkonsultasiCustomerPortal); the anchor
-        # brings the konsulti back to the form, where the message is
-        back = f"/my/ticket/{ticket.id}?error=%s#ekonsultasi_resubmit"
-        if not (reason or "").strip():
-            return request.redirect(back % "resubmit_reason")
-        if not ticket.can_resubmit:
-            return request.redirect(back % "resubmit_state")
-        files, file_errors = self._ekonsultasi_read_files(ticket.company_id)
-        if file_errors:
-            return request.redirect(back % "resubmit_files")
-        try:
-            ticket.action_resubmit(reason)
-        except UserError:
-            return request.redirect(back % "resubmit_state")
-        self._ekonsultasi_attach(ticket, files)
         return request.redirect(f"/my/ticket/{ticket.id}")

@@ -1,10 +1,20 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, http
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
 from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpdesk
 
-from .main import KONSULTI_GROUP, attachment_limits
+from .main import (
+    KONSULTI_GROUP,
+    attach_files,
+    attachment_limits,
+    own_consultation,
+    read_files,
+)
+
+# what the page of a consultation takes from the re-submission route only
+RESUBMIT_ONLY = ("resubmit_reason", "file_errors")
 
 
 class EkonsultasiCustomerPortal(CustomerPortalHelpdesk):
@@ -83,6 +93,45 @@ class EkonsultasiCustomerPortal(CustomerPortalHelpdesk):
             )
         return response
 
+    @http.route(
+        "/my/ticket/<int:ticket_id>/resubmit",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+        csrf=True,
+    )
+    def resubmit_ticket(self, ticket_id, reason=None, **kw):
+        """Pasal 13: submit the problem again with the reason."""
+        try:
+            ticket = own_consultation(ticket_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        # the page shows only messages the server wrote: a code travels in
+        # the URL, never a text (_ekonsultasi_resubmit_errors); the anchor
+        # brings the konsulti back to the form, where the message is
+        back = f"/my/ticket/{ticket.id}?error=%s#ekonsultasi_resubmit"
+        if not (reason or "").strip():
+            return request.redirect(back % "resubmit_reason")
+        if not ticket.can_resubmit:
+            return request.redirect(back % "resubmit_state")
+        files, file_errors = read_files(ticket.company_id, ticket=ticket)
+        if file_errors:
+            # the page again, not a redirect: the reason he typed is kept,
+            # and each refused file is named next to the file field
+            return super().portal_my_ticket(
+                ticket.id,
+                error="resubmit_files",
+                resubmit_reason=reason,
+                file_errors=file_errors,
+            )
+        try:
+            ticket.action_resubmit(reason)
+        except UserError:
+            return request.redirect(back % "resubmit_state")
+        attach_files(ticket, files)
+        return request.redirect(f"/my/ticket/{ticket.id}")
+
     def _ekonsultasi_resubmit_errors(self):
         """The only messages a consultation's page shows from its URL."""
         _ = request.env._
@@ -90,8 +139,8 @@ class EkonsultasiCustomerPortal(CustomerPortalHelpdesk):
             "resubmit_reason": _("Please explain why you submit the consultation again."),
             "resubmit_state": _("Only an answered consultation can be submitted again."),
             "resubmit_files": _(
-                "A file was refused: check its type and size against the limits "
-                "below, then submit again."
+                "Nothing was sent: the files do not obey the limits below. Your "
+                "reason is kept; choose the files again, then submit."
             ),
         }
 
@@ -157,6 +206,9 @@ class EkonsultasiCustomerPortal(CustomerPortalHelpdesk):
 
     @http.route()
     def portal_my_ticket(self, ticket_id, access_token=None, **kw):
+        # a reason and refused files come from the re-submission route only
+        # (resubmit_ticket), never from a link someone made
+        kw = {key: value for key, value in kw.items() if key not in RESUBMIT_ONLY}
         return super().portal_my_ticket(ticket_id, access_token=None, **kw)
 
     def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
@@ -171,6 +223,10 @@ class EkonsultasiCustomerPortal(CustomerPortalHelpdesk):
                 "can_resubmit": ticket.can_resubmit
                 and ticket.partner_id == request.env.user.partner_id,
                 "ekonsultasi_error": self._ekonsultasi_resubmit_errors().get(kwargs.get("error")),
+                # a refused re-submission shown again (never from the URL:
+                # the route passes them): his reason, and why each file
+                "ekonsultasi_reason": kwargs.get("resubmit_reason") or "",
+                "ekonsultasi_file_errors": kwargs.get("file_errors") or [],
                 # the field the message is shown next to
                 "ekonsultasi_error_field": "attachment"
                 if kwargs.get("error") == "resubmit_files"
@@ -178,7 +234,7 @@ class EkonsultasiCustomerPortal(CustomerPortalHelpdesk):
                 # the receipt after sending (number, topic, answer limit)
                 "ekonsultasi_sent": kwargs.get("sent") == "1",
                 # the files of a re-submission
-                **attachment_limits(ticket.company_id),
+                **attachment_limits(ticket.company_id, ticket=ticket),
             }
         )
         return values

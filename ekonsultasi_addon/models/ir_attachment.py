@@ -59,3 +59,27 @@ class IrAttachment(models.Model):
             error = company._ekonsultasi_attachment_error(attachment.name, attachment.raw or b"")
             if error:
                 raise UserError(error)
+        if self.env.user.share:
+            for ticket in tickets:
+                count = self._ekonsultasi_konsulti_file_count(ticket)
+                error = ticket.company_id._ekonsultasi_attachment_count_error(count)
+                if error:
+                    raise UserError(error)
+
+    @api.model
+    def _ekonsultasi_konsulti_file_count(self, ticket):
+        """The files that portal users (the konsulti) attached to ``ticket``,
+        through whatever door."""
+        # sudo: counting, whatever the caller may read
+        return (
+            self.sudo()
+            .with_context(active_test=False)
+            .search_count(
+                [
+                    ("res_model", "=", "helpdesk.ticket"),
+                    ("res_id", "=", ticket.id),
+                    ("res_field", "=", False),
+                    ("create_uid.share", "=", True),
+                ]
+            )
+        )

@@ -56,6 +56,33 @@ class ResCompany(models.Model):
         help="File name extensions a konsulti may attach, separated by commas.",
     )
 
+    ekonsultasi_attachment_max_count = fields.Integer(
+        string="Maximum files per consultation",
+        default=10,
+        help="How many files a konsulti may attach to one consultation, its "
+        "re-submissions and replies included.",
+    )
+
+    _sql_constraints = [
+        (
+            "ekonsultasi_attachment_limits_positive",
+            "CHECK(ekonsultasi_attachment_max_size > 0 AND ekonsultasi_attachment_max_count > 0)",
+            "The largest file size and the number of files per consultation must be above zero.",
+        ),
+    ]
+
+    def _ekonsultasi_attachment_count_error(self, count):
+        """``None`` when a konsulti may have ``count`` files on one
+        consultation, else the reason to show. The one place of this rule."""
+        self.ensure_one()
+        if count <= self.ekonsultasi_attachment_max_count:
+            return None
+        return self.env._(
+            "A consultation takes at most %(max)s files from its konsulti "
+            "(re-submissions and replies included).",
+            max=self.ekonsultasi_attachment_max_count,
+        )
+
     def _ekonsultasi_allowed_extensions(self):
         self.ensure_one()
         return {

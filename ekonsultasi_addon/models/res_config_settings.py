@@ -17,3 +17,6 @@ class ResConfigSettings(models.TransientModel):
     ekonsultasi_attachment_types = fields.Char(
         related="company_id.ekonsultasi_attachment_types", readonly=False
     )
+    ekonsultasi_attachment_max_count = fields.Integer(
+        related="company_id.ekonsultasi_attachment_max_count", readonly=False
+    )

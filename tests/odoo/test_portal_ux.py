@@ -8,7 +8,9 @@ import json
 from ekonsultasi_common import EkonsultasiDataMixin, EkonsultasiHttpCase
 from lxml import html
 
+from odoo import http as odoo_http
 from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
 
 
 @tagged("post_install", "-at_install", "ekonsultasi")
@@ -105,27 +107,116 @@ class TestPortalUx(EkonsultasiHttpCase):
     def test_resubmit_refuses_files_over_the_limits(self):
         ticket = self._answered()
         self.authenticate("konsulti", "konsulti")
-        for name, data in (("virus.exe", b"MZ"), ("scan.pdf", b"0" * (1024 * 1024 + 1))):
+        reason = "Mohon dasar hukumnya, pasal berapa?"
+        for name, data, why in (
+            ("virus.exe", b"MZ", "cannot be attached"),
+            ("scan.pdf", b"0" * (1024 * 1024 + 1), "larger than 1 MB"),
+        ):
             with self.subTest(name=name):
-                resp = self.url_open(
+                resp = self._post(
                     f"/my/ticket/{ticket.id}/resubmit",
-                    data={"csrf_token": self._csrf(), "reason": "Mohon dasar hukumnya."},
+                    {"reason": reason},
                     files={"attachment": (name, data, "application/octet-stream")},
-                    allow_redirects=False,
                 )
-                self.assertIn("error=resubmit_files", resp.headers["Location"])
+                # the page again, with what he typed: nothing is sent
+                self.assertEqual(resp.status_code, 200)
                 ticket.invalidate_recordset()
                 self.assertEqual(ticket.round_number, 1)
                 self.assertNotIn(name, ticket.attachment_ids.mapped("name"))
-        # the message is next to the file field, not the reason
-        page = html.fromstring(self.url_open(resp.headers["Location"]).text)
-        error = page.xpath('//*[@id="ekonsultasi_error"]')
-        self.assertEqual(len(error), 1)
-        self.assertIn("file was refused", error[0].text_content())
-        field = error[0].xpath('preceding-sibling::input[@type="file"]')
-        self.assertTrue(field)
-        self.assertIn("is-invalid", field[0].get("class"))
-        self.assertNotIn("is-invalid", page.xpath('//textarea[@name="reason"]')[0].get("class"))
+                page = html.fromstring(resp.text)
+                self.assertEqual(page.xpath('//textarea[@name="reason"]')[0].text, reason)
+                # the message is next to the file field, not the reason, and
+                # names the file and why
+                error = page.xpath('//*[@id="ekonsultasi_error"]')
+                self.assertEqual(len(error), 1)
+                self.assertIn("Nothing was sent", error[0].text_content())
+                self.assertIn(name, error[0].text_content())
+                self.assertIn(why, error[0].text_content())
+                field = error[0].xpath('preceding-sibling::input[@type="file"]')
+                self.assertIn("is-invalid", field[0].get("class"))
+                reason_field = page.xpath('//textarea[@name="reason"]')[0]
+                self.assertNotIn("is-invalid", reason_field.get("class"))
+        # a reason or file errors in a link are not shown
+        page = self.url_open(
+            f"/my/ticket/{ticket.id}?error=resubmit_files&resubmit_reason=Tulisan+orang"
+            "&file_errors=Pesan+palsu"
+        ).text
+        self.assertNotIn("Tulisan orang", page)
+        self.assertNotIn("Pesan palsu", page)
+        self.assertIn("Nothing was sent", page)
+
+    def test_files_per_consultation_limit(self):
+        """The administrator's number of files per consultation holds on the
+        new form, on re-submission and in the chat; konsultan are not
+        counted."""
+        self.company.ekonsultasi_attachment_max_count = 2
+        self.authenticate("konsulti", "konsulti")
+
+        def pdfs(*names):
+            return [
+                ("attachment", (n, b"%PDF-1.4 " + n.encode(), "application/pdf")) for n in names
+            ]
+
+        resp = self.submit_consultation(files=pdfs("a.pdf", "b.pdf", "c.pdf"))
+        self.assertEqual(resp.status_code, 200)
+        self.assertIn("at most 2 files", resp.text)
+        self.assertIn("Tindak lanjut temuan BPK 2025", resp.text)
+        mine = [("partner_id", "=", self.konsulti.partner_id.id)]
+        self.assertFalse(self.env["helpdesk.ticket"].search(mine))
+        form = html.fromstring(self.url_open("/new/ticket").text)
+        self.assertEqual(form.xpath('//input[@name="attachment"]')[0].get("data-max-count"), "2")
+        resp = self.submit_consultation(files=pdfs("a.pdf", "b.pdf"))
+        self.assertEqual(resp.status_code, 303)
+        ticket = self.env["helpdesk.ticket"].search(mine)
+        self.assertEqual(len(ticket.attachment_ids), 2)
+        # the konsultan's file does not count against the konsulti
+        self.answer(ticket, ticket.user_id)
+        self.env["ir.attachment"].with_user(ticket.user_id).create(
+            {
+                "name": "jawaban.pdf",
+                "raw": b"%PDF-1.4 j",
+                "res_model": "helpdesk.ticket",
+                "res_id": ticket.id,
+            }
+        )
+        page = html.fromstring(self.url_open(f"/my/ticket/{ticket.id}").text)
+        field = page.xpath('//input[@id="resubmit_attachment"]')[0]
+        self.assertEqual(field.get("data-max-count"), "0")
+        resp = self._post(
+            f"/my/ticket/{ticket.id}/resubmit", {"reason": "Kurang jelas."}, files=pdfs("d.pdf")
+        )
+        self.assertEqual(resp.status_code, 200)
+        self.assertIn("at most 2 files", resp.text)
+        ticket.invalidate_recordset()
+        self.assertEqual(ticket.round_number, 1)
+
+        # the chat's upload door: the same rule (and only it: one more file
+        # allowed, the same upload passes)
+        def upload():
+            return self.url_open(
+                "/mail/attachment/upload",
+                data={
+                    "csrf_token": self._csrf(),
+                    "thread_id": ticket.id,
+                    "thread_model": "helpdesk.ticket",
+                },
+                files={"ufile": ("e.pdf", b"%PDF-1.4 e", "application/pdf")},
+            )
+
+        with mute_logger("odoo.http"):
+            self.assertNotEqual(upload().status_code, 200)
+        self.assertEqual(
+            sorted(ticket.attachment_ids.mapped("name")), ["a.pdf", "b.pdf", "jawaban.pdf"]
+        )
+        self.company.ekonsultasi_attachment_max_count = 3
+        self.assertEqual(upload().status_code, 200)
+        self.assertIn("e.pdf", ticket.attachment_ids.mapped("name"))
+        self.company.ekonsultasi_attachment_max_count = 2
+        # without files the re-submission goes through
+        resp = self._post(f"/my/ticket/{ticket.id}/resubmit", {"reason": "Kurang jelas."})
+        self.assertEqual(resp.status_code, 303)
+        ticket.invalidate_recordset()
+        self.assertEqual(ticket.round_number, 2)
 
     def test_empty_reason_error_is_next_to_the_field(self):
         ticket = self._answered()
@@ -156,9 +247,7 @@ class TestPortalUx(EkonsultasiHttpCase):
         self.assertFalse(other.attachment_ids)
 
     def _csrf(self):
-        from odoo import http
-
-        return http.Request.csrf_token(self)
+        return odoo_http.Request.csrf_token(self)
 
     # account -------------------------------------------------------------------
     def test_account_shows_simpeg_profile_without_company_fields(self):
@@ -202,6 +291,42 @@ class TestPortalUx(EkonsultasiHttpCase):
         labels = [label.text_content().strip() for label in tree.xpath('//label[@for="login"]')]
         self.assertEqual(labels, ["NIP or NIK"])
         self.assertNotIn("/web/database/manager", page)
+
+    def test_visitor_reads_the_service_language_not_his_browser_s(self):
+        self.env["res.lang"]._activate_lang("id_ID")
+        self.env["ir.module.module"]._load_module_terms(["ekonsultasi_addon"], ["id_ID"])
+        # the database's language, as a pemda's database is made
+        self.env["ir.default"].set("res.partner", "lang", "id_ID")
+        english = {"Accept-Language": "en-US,en;q=0.9"}
+
+        def login_label():
+            tree = html.fromstring(self.url_open("/web/login", headers=english).text)
+            return [label.text_content().strip() for label in tree.xpath('//label[@for="login"]')]
+
+        # a new visitor whose browser asks for English (Odoo would answer
+        # in English), and one whose session already was in English
+        for session_lang in (None, "en_US"):
+            with self.subTest(session_lang=session_lang):
+                session = self.authenticate(None, None)
+                if session_lang:
+                    session.context["lang"] = session_lang
+                else:
+                    session.context.pop("lang")
+                odoo_http.root.session_store.save(session)
+                self.assertEqual(login_label(), ["NIP atau NIK"])
+        # a database in English stays so; one that names no language speaks
+        # Bahasa Indonesia when it is loaded
+        self.env["ir.default"].set("res.partner", "lang", "en_US")
+        self.authenticate(None, None)
+        self.assertEqual(login_label(), ["NIP or NIK"])
+        self.env["ir.default"].discard_values("res.partner", "lang", ["en_US"])
+        self.authenticate(None, None)
+        self.assertEqual(login_label(), ["NIP atau NIK"])
+        # a user logged in reads his own language
+        self.env["ir.default"].set("res.partner", "lang", "id_ID")
+        self.konsulti.lang = "en_US"
+        self.authenticate("konsulti", "konsulti")
+        self.assertIn("All consultations", self.url_open("/my/tickets", headers=english).text)
 
     def test_list_filter_all_is_relabelled(self):
         self.consult(self.konsulti.partner_id)

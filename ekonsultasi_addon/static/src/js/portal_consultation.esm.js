@@ -21,8 +21,9 @@ function filterTopics(agencySelect, topicSelect) {
 
 /**
  * Keep only the chosen files that obey the administrator's limits, carried
- * by the file input (data-max-size in bytes, data-max-size-mb, accept); the
- * files refused are named in the element given by data-information.
+ * by the file input (data-max-count, data-max-size in bytes,
+ * data-max-size-mb, accept); the files refused are named in the element
+ * given by data-information (too many files: none is kept).
  */
 export function checkFiles(input) {
     const information = document.getElementById(input.dataset.information);
@@ -31,9 +32,17 @@ export function checkFiles(input) {
         .split(",")
         .map((ext) => ext.trim().toLowerCase())
         .filter(Boolean);
+    const maxCount = parseInt(input.dataset.maxCount || "0", 10);
     const kept = new DataTransfer();
     const errors = [];
-    for (const file of input.files) {
+    if (input.dataset.maxCount !== undefined && input.files.length > maxCount) {
+        errors.push(
+            _t("At most %(count)s more files can be attached to this consultation.", {
+                count: maxCount,
+            })
+        );
+    }
+    for (const file of errors.length ? [] : input.files) {
         const dot = file.name.lastIndexOf(".");
         const ext = dot >= 0 ? file.name.slice(dot).toLowerCase() : "";
         if (allowed.length && !allowed.includes(ext)) {
@@ -119,7 +128,11 @@ function setup() {
     // back from a refused re-submission (#ekonsultasi_resubmit): the browser
     // jumped there before the conversation above was drawn and pushed the
     // form down; bring the form and its message back into view
-    const target = location.hash === "#ekonsultasi_resubmit" && document.querySelector(location.hash);
+    // (or the page shown again after a refused re-submission)
+    const target =
+        (location.hash === "#ekonsultasi_resubmit" ||
+            document.querySelector("#ekonsultasi_resubmit #ekonsultasi_error")) &&
+        document.querySelector("#ekonsultasi_resubmit");
     if (target) {
         bringIntoView(target);
     }
