@@ -44,6 +44,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+#: the time zone of a calendar that names none (WIB, Sumatera Barat)
+DEFAULT_TZ = "Asia/Jakarta"
 END_OF_DAY = "end_of_day"
 WORKING_HOURS = "working_hours"
 

@@ -6,12 +6,11 @@ from odoo.tools.image import image_data_uri
 
 from ..lib import outcome
 from ..lib import recap as rc
+from ..lib.workdays import DEFAULT_TZ
 from ..models.ekonsultasi_lembar import content_fingerprint
 from ..models.helpdesk_ticket import _zone_label
 from .ekonsultasi_recap_report import NIP_PREFIX, format_nip
 
-#: the zone of a consultation without any calendar zone (Sumatera Barat)
-DEFAULT_TZ = "Asia/Jakarta"
 #: size of the QR code's image (px); printed 30 mm wide
 QR_SIZE = 300
 

@@ -3,6 +3,7 @@ from odoo import fields, models, tools
 from odoo.tools import SQL
 
 from ..lib import outcome
+from ..lib.workdays import DEFAULT_TZ
 from ..models.res_partner import KONSULTI_ORIGINS
 
 OUTCOMES = [
@@ -36,6 +37,12 @@ class EkonsultasiRoundAnalysis(models.Model):
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     round_number = fields.Integer(string="Round", readonly=True, aggregator=False)
     start_date = fields.Datetime(string="Submitted on", readonly=True)
+    start_day = fields.Date(
+        string="Day submitted",
+        readonly=True,
+        help="The day of the submission in the pemda's time zone (that of the "
+        "calendar of its answer limit): months and quarters are counted on it.",
+    )
     answer_date = fields.Datetime(string="Answered on", readonly=True)
     deadline = fields.Datetime(string="Answer due", readonly=True)
     sla_line_id = fields.Many2one(
@@ -89,7 +96,10 @@ class EkonsultasiRoundAnalysis(models.Model):
                 """
                 CREATE OR REPLACE VIEW %s AS (
                 SELECT r.id, r.ticket_id, t.company_id, r.number AS round_number,
-                       r.start_date, r.answer_date, l.deadline, l.id AS sla_line_id,
+                       r.start_date,
+                       (r.start_date AT TIME ZONE 'UTC'
+                           AT TIME ZONE COALESCE(cal.tz, %s))::date AS start_day,
+                       r.answer_date, l.deadline, l.id AS sla_line_id,
                        t.perangkat_daerah_id, t.category_id, t.team_id,
                        COALESCE(r.answer_user_id, t.user_id) AS user_id,
                        t.stage_id, t.konsulti_origin, t.origin_perangkat_daerah_id,
@@ -106,9 +116,15 @@ class EkonsultasiRoundAnalysis(models.Model):
                   JOIN helpdesk_ticket t ON t.id = r.ticket_id AND t.active
              LEFT JOIN LATERAL (%s) l ON TRUE
              LEFT JOIN LATERAL (SELECT %s AS outcome) o ON TRUE
+             LEFT JOIN helpdesk_ticket_sla ls ON ls.id = l.id
+             LEFT JOIN helpdesk_sla sp ON sp.id = ls.sla_id
+             LEFT JOIN helpdesk_ticket_team tm ON tm.id = t.team_id
+                  JOIN res_company co ON co.id = t.company_id
+             LEFT JOIN resource_calendar cal ON cal.id = %s
                 )
                 """,
                 SQL.identifier(self._table),
+                DEFAULT_TZ,
                 outcome.ON_TIME,
                 tuple(sorted(outcome.LATE_OUTCOMES)),
                 (outcome.LATE, outcome.PENDING, outcome.NO_LIMIT),
@@ -121,5 +137,7 @@ class EkonsultasiRoundAnalysis(models.Model):
                         at="(now() AT TIME ZONE 'UTC')",
                     )
                 ),
+                # the calendar that counts the round's limit (one rule)
+                self.env["helpdesk.ticket"]._ekonsultasi_calendar_sql("sp", "tm", "co"),
             )
         )

@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, ValidationError
 
 from ..lib import recap as rc
 from ..lib import recap_xlsx as rc_xlsx
+from ..lib.workdays import DEFAULT_TZ
 
 PERIOD_TYPES = [
     (rc.MONTH, "Month"),
@@ -43,8 +44,10 @@ _FILTER_FIELDS = {
 _INDEX_FIELDS = {rc.MONTH: "month", rc.QUARTER: "quarter", rc.SEMESTER: "semester"}
 
 
-def _today_indexes():
-    today = dt.date.today()
+def _today_indexes(record):
+    # the user's day (his time zone), not the server's: a quarter begins
+    # at midnight WIB, seven hours before midnight UTC
+    today = fields.Date.context_today(record)
     return {
         "month": str(today.month),
         "quarter": str((today.month - 1) // 3 + 1),
@@ -75,14 +78,14 @@ class EkonsultasiRecapWizard(models.TransientModel):
     period_type = fields.Selection(
         selection=PERIOD_TYPES, string="Period", required=True, default=rc.QUARTER
     )
-    year = fields.Integer(required=True, default=lambda self: dt.date.today().year)
-    month = fields.Selection(selection=MONTHS, default=lambda self: _today_indexes()["month"])
+    year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year)
+    month = fields.Selection(selection=MONTHS, default=lambda self: _today_indexes(self)["month"])
     quarter = fields.Selection(
         selection=QUARTERS,
-        default=lambda self: _today_indexes()["quarter"],
+        default=lambda self: _today_indexes(self)["quarter"],
     )
     semester = fields.Selection(
-        selection=SEMESTERS, default=lambda self: _today_indexes()["semester"]
+        selection=SEMESTERS, default=lambda self: _today_indexes(self)["semester"]
     )
     # required in the views: a computed required column would be NOT NULL
     # before its value is computed
@@ -147,8 +150,9 @@ class EkonsultasiRecapWizard(models.TransientModel):
     def _compute_dates(self):
         for wizard in self:
             if wizard.period_type == rc.DATES or not 1900 < wizard.year < 3000:
-                wizard.date_from = wizard.date_from or dt.date.today().replace(day=1)
-                wizard.date_to = wizard.date_to or dt.date.today()
+                today = fields.Date.context_today(wizard)
+                wizard.date_from = wizard.date_from or today.replace(day=1)
+                wizard.date_to = wizard.date_to or today
                 continue
             if wizard.period_type != rc.YEAR and not wizard._ekonsultasi_period_index():
                 continue
@@ -226,7 +230,7 @@ class EkonsultasiRecapWizard(models.TransientModel):
         calendar = self.env["helpdesk.ticket"]._ekonsultasi_pick_calendar(
             policy, None, self.company_id
         )
-        return calendar.tz or "Asia/Jakarta"
+        return calendar.tz or DEFAULT_TZ
 
     def _ekonsultasi_filter_values(self):
         """The filters as the recap's records and as ``(label, names)`` lines."""
