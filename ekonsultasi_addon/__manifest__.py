@@ -5,7 +5,7 @@
     "name": "E-Konsultasi Pemerintah Daerah",
     "summary": "Layanan e-konsultasi pemda: konsulti bertanya lewat portal, "
     "konsultan menjawab dalam 3 hari kerja",
-    "version": "18.0.1.2.1",
+    "version": "18.0.1.2.2",
     "license": "AGPL-3",
     "category": "Services/Helpdesk",
     "author": "ekonsultasi contributors",
@@ -83,6 +83,7 @@
         ],
         "web.assets_backend": [
             "ekonsultasi_addon/static/src/js/webclient_title.esm.js",
+            "ekonsultasi_addon/static/src/js/checklist_form.esm.js",
         ],
         "web.assets_tests": [
             "ekonsultasi_addon/static/tests/tours/*.esm.js",

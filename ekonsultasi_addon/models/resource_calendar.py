@@ -377,6 +377,35 @@ class ResourceCalendar(models.Model):
         return calendars
 
     @api.model
+    def _ekonsultasi_remove_stray_holidays(self):
+        """Remove the holidays imported onto calendars that answer limits
+        are not counted on (before 18.0.1.2.1 the import filled Odoo's
+        standard calendars too, which then showed them as theirs). Only the
+        days the import would add are removed: same day, same name, whole
+        day; a day off added by hand stays. Returns the removed days off."""
+        Leave = self.env["resource.calendar.leaves"]
+        stray = self.search([]) - self._ekonsultasi_counting_calendars()
+        removed = Leave.browse()
+        for calendar in stray:
+            tz = pytz.timezone(calendar.tz or "UTC")
+            leaves = Leave.search([("calendar_id", "=", calendar.id), ("resource_id", "=", False)])
+            by_year = {}
+            for leave in leaves:
+                start = pytz.utc.localize(leave.date_from).astimezone(tz)
+                end = pytz.utc.localize(leave.date_to).astimezone(tz)
+                if start.year not in by_year:
+                    by_year[start.year] = calendar._ekonsultasi_holidays(start.year)
+                whole_day = (
+                    start.time() == dt.time.min
+                    and end.time() == dt.time(23, 59, 59)
+                    and start.date() == end.date()
+                )
+                if whole_day and by_year[start.year].get(start.date()) == leave.name:
+                    removed |= leave
+        removed.unlink()
+        return removed
+
+    @api.model
     def _cron_import_holidays(self):
         """Yearly: the holidays of this year and of the next one, for every
         calendar that answer limits are counted on and that names a country

@@ -4,12 +4,15 @@ dashboard (chart and late consultations) and the figures of the quarter on a
 saved record, the working calendar that counts shown on a team and given the
 holidays, and the SLA form's layout."""
 
+import datetime as dt
+import importlib.util
+
 from ekonsultasi_common import EkonsultasiCase, EkonsultasiHttpCase
 from lxml import etree
 
 from odoo.exceptions import AccessError
 from odoo.tests import Form, JsonRpcException, new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tools import file_path, mute_logger
 
 
 @tagged("post_install", "-at_install", "ekonsultasi")
@@ -33,6 +36,11 @@ class TestBackendUx(EkonsultasiCase):
         self.assertEqual(
             self.env.ref("helpdesk_mgmt.helpdesk_ticket_main_menu").name, "E-Konsultasi"
         )
+        # and no empty "Dasbor" app beside it (board's spreadsheet dashboards)
+        spreadsheets = self.env.ref("spreadsheet_dashboard.spreadsheet_dashboard_menu_root")
+        for user in (self.konsultan_1, self.inspektur, self.administrator):
+            visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+            self.assertNotIn(spreadsheets.id, visible, user.login)
 
     def test_konsultan_dashboard_lists_his_teams_only(self):
         action = self._run(
@@ -89,6 +97,41 @@ class TestBackendUx(EkonsultasiCase):
         )
         self.assertEqual(len(rows), 1)
 
+    def test_quarter_counted_on_the_pemda_s_day(self):
+        """The board counts a quarter from midnight in the time zone of the
+        calendar of the answer limit, not from midnight UTC: sent at 00:30
+        WIB on 1 October (17:30 UTC on 30 September), a consultation belongs
+        to the fourth quarter; sent at 23:30 WIB on 30 September, to the
+        third. A pemda in WIT counts in WIT."""
+        partner = self.konsulti.partner_id
+        october = self.consult_at(dt.datetime(2026, 9, 30, 17, 30), partner)
+        september = self.consult_at(dt.datetime(2026, 9, 30, 16, 30), partner)
+        wit = self.consult_at(dt.datetime(2026, 9, 30, 15, 30), partner)
+        Analysis = self.env["ekonsultasi.round.analysis"].with_user(self.inspektur)
+
+        def day(ticket):
+            Analysis.invalidate_model()
+            return Analysis.search([("ticket_id", "=", ticket.id)]).start_day
+
+        calendar = october.sla_ids.calendar_id
+        self.assertEqual(calendar.tz, "Asia/Jakarta")
+        self.assertEqual(day(october), dt.date(2026, 10, 1))
+        self.assertEqual(day(september), dt.date(2026, 9, 30))
+        self.assertEqual(day(wit), dt.date(2026, 9, 30))
+        calendar.tz = "Asia/Jayapura"
+        self.env.flush_all()
+        self.assertEqual(day(wit), dt.date(2026, 10, 1))
+        # the board's lists and charts filter and group on that day
+        for xmlid in (
+            "ekonsultasi_addon.ekonsultasi_dashboard_view_board",
+            "ekonsultasi_addon.ekonsultasi_dashboard_kepala_view_board",
+        ):
+            arch = etree.fromstring(self.env.ref(xmlid).arch)
+            for action in arch.xpath("//action"):
+                self.assertIn("('start_day', '>='", action.get("domain"))
+        graph = self.env.ref("ekonsultasi_addon.ekonsultasi_round_analysis_view_graph_quarter")
+        self.assertEqual(etree.fromstring(graph.arch).xpath("//field/@name")[0], "start_day")
+
     def test_figures_on_a_saved_record(self):
         """The figures open on a saved record titled with the period, not
         on a new one ("New" with save and discard)."""
@@ -128,6 +171,38 @@ class TestBackendUx(EkonsultasiCase):
         self.env["resource.calendar"]._cron_import_holidays()
         self.assertFalse(self.standard.global_leave_ids)
         self.assertTrue(self.asn.global_leave_ids)
+
+    def test_migration_removes_holidays_of_calendars_that_do_not_count(self):
+        """A database from before 18.0.1.2.1 has the holidays on Odoo's
+        standard calendars too; migration 18.0.1.2.2 removes those, and keeps
+        a day off added there by hand and the days off of the calendars that
+        count."""
+        self.standard.global_leave_ids.unlink()
+        self.standard.tz = "Asia/Jakarta"
+        self.standard.action_import_holidays(2026)  # as the old import did
+        imported = self.standard.global_leave_ids
+        self.assertGreater(len(imported), 10)
+        by_hand = self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Hari jadi Kabupaten",
+                "calendar_id": self.standard.id,
+                "date_from": "2026-08-10 17:00:00",
+                "date_to": "2026-08-11 16:59:59",
+            }
+        )
+        # a holiday's day whose name the administrator changed is his
+        renamed = imported[0]
+        renamed.name = "Libur khusus Kabupaten"
+        self.asn.action_import_holidays(2026)
+        counting_days = self.asn.global_leave_ids
+        self.assertTrue(counting_days)
+        path = "ekonsultasi_addon/migrations/18.0.1.2.2/post-migration.py"
+        spec = importlib.util.spec_from_file_location("holiday_migration", file_path(path))
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.1.2.1")
+        self.assertEqual(self.standard.global_leave_ids, by_hand | renamed)
+        self.assertEqual(self.asn.global_leave_ids, counting_days)
 
     def test_policy_without_calendar_of_some_teams(self):
         """A policy without calendar makes the calendars of its active teams
