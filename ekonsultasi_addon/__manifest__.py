@@ -85,6 +85,10 @@
             "ekonsultasi_addon/static/src/js/webclient_title.esm.js",
             "ekonsultasi_addon/static/src/js/checklist_form.esm.js",
         ],
+        # the graph view is loaded when first shown (web.assets_backend_lazy)
+        "web.assets_backend_lazy": [
+            "ekonsultasi_addon/static/src/js/outcome_colors.esm.js",
+        ],
         "web.assets_tests": [
             "ekonsultasi_addon/static/tests/tours/*.esm.js",
         ],

@@ -172,11 +172,11 @@ class TestBackendUx(EkonsultasiCase):
         self.assertFalse(self.standard.global_leave_ids)
         self.assertTrue(self.asn.global_leave_ids)
 
-    def test_migration_removes_holidays_of_calendars_that_do_not_count(self):
+    def test_migration_18_0_1_2_2(self):
         """A database from before 18.0.1.2.1 has the holidays on Odoo's
         standard calendars too; migration 18.0.1.2.2 removes those, and keeps
         a day off added there by hand and the days off of the calendars that
-        count."""
+        count. Its app menu reads E-Konsultasi in Indonesian too."""
         self.standard.global_leave_ids.unlink()
         self.standard.tz = "Asia/Jakarta"
         self.standard.action_import_holidays(2026)  # as the old import did
@@ -200,9 +200,16 @@ class TestBackendUx(EkonsultasiCase):
         spec = importlib.util.spec_from_file_location("holiday_migration", file_path(path))
         migration = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(migration)
+        # the app's menu of such a database kept helpdesk_mgmt's Indonesian name
+        self.env["res.lang"]._activate_lang("id_ID")
+        menu = self.env.ref("helpdesk_mgmt.helpdesk_ticket_main_menu")
+        menu.update_field_translations("name", {"id_ID": "Helpdesk"})
+        self.assertEqual(menu.with_context(lang="id_ID").name, "Helpdesk")
         migration.migrate(self.env.cr, "18.0.1.2.1")
         self.assertEqual(self.standard.global_leave_ids, by_hand | renamed)
         self.assertEqual(self.asn.global_leave_ids, counting_days)
+        menu.invalidate_recordset()
+        self.assertEqual(menu.with_context(lang="id_ID").name, "E-Konsultasi")
 
     def test_policy_without_calendar_of_some_teams(self):
         """A policy without calendar makes the calendars of its active teams

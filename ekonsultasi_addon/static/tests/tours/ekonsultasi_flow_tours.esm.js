@@ -267,6 +267,22 @@ tours.add("ekonsultasi_inspektur_dashboard", {
             trigger: ".o_action_manager .o_graph_renderer canvas",
         },
         {
+            content: "answered within the limit is green (static/src/js/outcome_colors.esm.js)",
+            trigger: ".o_action_manager .o_graph_renderer canvas",
+            run() {
+                const canvas = document.querySelector(".o_action_manager .o_graph_renderer canvas");
+                const outcomes = {};
+                for (const dataset of window.Chart.getChart(canvas).data.datasets) {
+                    for (const identifier of dataset.identifiers) {
+                        outcomes[JSON.parse(identifier).at(-1).outcome] = dataset.backgroundColor;
+                    }
+                }
+                if (outcomes.on_time !== "#28a745") {
+                    throw new Error(`outcomes coloured ${JSON.stringify(outcomes)}`);
+                }
+            },
+        },
+        {
             content: "the late consultations",
             trigger: ".o_action_manager .o_list_renderer",
         },
