@@ -13,11 +13,15 @@ class EkonsultasiDesa(models.Model):
     _order = "kecamatan_id, name"
     _check_company_auto = True
 
-    name = fields.Char(required=True)
+    name = fields.Char(
+        required=True,
+        help="Name of the village (desa/nagari), as konsulti choose it in their profile.",
+    )
     kecamatan_id = fields.Many2one(
         comodel_name="ekonsultasi.kecamatan",
         required=True,
         index=True,
         ondelete="restrict",
         check_company=True,
+        help="The kecamatan this village (desa/nagari) lies in, of the same pemda.",
     )

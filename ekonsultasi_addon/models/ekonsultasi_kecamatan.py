@@ -10,13 +10,18 @@ class EkonsultasiKecamatan(models.Model):
     _description = "Kecamatan"
     _order = "name"
 
-    name = fields.Char(required=True)
+    name = fields.Char(required=True, help="Name of the kecamatan.")
     desa_ids = fields.One2many(
         comodel_name="ekonsultasi.desa",
         inverse_name="kecamatan_id",
         string="Villages",
+        help="The villages (desa/nagari) of this kecamatan.",
     )
-    desa_count = fields.Integer(compute="_compute_desa_count", string="Number of villages")
+    desa_count = fields.Integer(
+        compute="_compute_desa_count",
+        string="Number of villages",
+        help="Number of villages (desa/nagari) of this kecamatan, archived ones excluded.",
+    )
 
     def _compute_desa_count(self):
         counts = dict(

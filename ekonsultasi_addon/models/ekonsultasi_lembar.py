@@ -36,7 +36,15 @@ class EkonsultasiLembar(models.Model):
     _order = "issue_date desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(string="Document number", required=True, readonly=True, copy=False)
+    name = fields.Char(
+        string="Document number",
+        required=True,
+        readonly=True,
+        copy=False,
+        help="Document number of the sheet, given by the numbering sequence of the"
+        " Lembar Konsultasi; printed on the sheet and shown by the "
+        "verification page.",
+    )
     ticket_id = fields.Many2one(
         comodel_name="helpdesk.ticket",
         string="Consultation",
@@ -44,10 +52,26 @@ class EkonsultasiLembar(models.Model):
         readonly=True,
         index=True,
         ondelete="cascade",
+        help="The consultation this sheet records.",
     )
-    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
-    issue_date = fields.Datetime(string="Issued on", required=True, readonly=True)
-    issued_by_id = fields.Many2one(comodel_name="res.users", string="Printed by", readonly=True)
+    company_id = fields.Many2one(
+        related="ticket_id.company_id",
+        store=True,
+        help="The pemda of the consultation (from the consultation).",
+    )
+    issue_date = fields.Datetime(
+        string="Issued on",
+        required=True,
+        readonly=True,
+        help="When this Lembar Konsultasi was first printed with this content; "
+        "printed on the sheet.",
+    )
+    issued_by_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Printed by",
+        readonly=True,
+        help="The user who printed this sheet first.",
+    )
     fingerprint = fields.Char(
         string="Content fingerprint (SHA-256)",
         required=True,
@@ -61,6 +85,9 @@ class EkonsultasiLembar(models.Model):
         copy=False,
         groups="base.group_system",
         default=lambda self: secrets.token_urlsafe(32),
+        help="Secret random key of the verification link in the sheet's QR code; "
+        "whoever scans it sees the number, date and fingerprint of the sheet,"
+        " nothing of its content.",
     )
 
     _sql_constraints = [

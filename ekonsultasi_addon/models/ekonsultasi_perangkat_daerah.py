@@ -11,8 +11,12 @@ class EkonsultasiPerangkatDaerah(models.Model):
     _order = "sequence, name"
     _check_company_auto = True
 
-    sequence = fields.Integer(default=10)
-    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10, help="Order of the agency in lists (smallest first).")
+    name = fields.Char(
+        required=True,
+        translate=True,
+        help="Official name of the perangkat daerah (regional government agency).",
+    )
     short_name = fields.Char(help="Abbreviation used in lists and reports, for example BKPSDM.")
     head_user_id = fields.Many2one(
         comodel_name="res.users",
@@ -26,4 +30,5 @@ class EkonsultasiPerangkatDaerah(models.Model):
         comodel_name="helpdesk.ticket.category",
         inverse_name="perangkat_daerah_id",
         string="Consultation categories",
+        help="The consultation categories (subjects) this agency answers.",
     )

@@ -10,12 +10,17 @@ class EkonsultasiRegionalMixin(models.AbstractModel):
     _description = "Regional master data"
 
     code = fields.Char(help="Code in the Kemendagri or pemda nomenclature.")
-    active = fields.Boolean(default=True)
+    active = fields.Boolean(
+        default=True,
+        help="Unticked: archived, no longer offered in the forms; consultations "
+        "that refer to it keep it.",
+    )
     company_id = fields.Many2one(
         comodel_name="res.company",
         required=True,
         index=True,
         default=lambda self: self.env.company,
+        help="The pemda (company) this record belongs to; only its users see it.",
     )
 
     _sql_constraints = [

@@ -39,16 +39,27 @@ class EkonsultasiSimpegMappingLine(models.Model):
     _description = "SIMPEG attribute mapping"
     _order = "ldap_id, sequence, id"
 
-    sequence = fields.Integer(default=10)
+    sequence = fields.Integer(default=10, help="Order of the line in the mapping.")
     ldap_id = fields.Many2one(
         comodel_name="res.company.ldap",
         string="LDAP server",
         required=True,
         index=True,
         ondelete="cascade",
+        help="The SIMPEG directory (LDAP server) this mapping belongs to.",
     )
-    company_id = fields.Many2one(related="ldap_id.company", store=True, string="Company")
-    key = fields.Selection(selection=MAPPING_KEYS, string="Profile field", required=True)
+    company_id = fields.Many2one(
+        related="ldap_id.company",
+        store=True,
+        string="Company",
+        help="The pemda of the LDAP server.",
+    )
+    key = fields.Selection(
+        selection=MAPPING_KEYS,
+        string="Profile field",
+        required=True,
+        help="The field of the user's profile filled from the directory attribute.",
+    )
     attribute = fields.Char(
         string="LDAP attribute",
         help="Name of the directory attribute (case does not matter). Empty: the "

@@ -21,8 +21,11 @@ class EkonsultasiSimpegSyncLine(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
+        help="The synchronisation run this line belongs to.",
     )
-    company_id = fields.Many2one(related="run_id.company_id", store=True)
+    company_id = fields.Many2one(
+        related="run_id.company_id", store=True, help="The pemda of the synchronisation run."
+    )
     kind = fields.Selection(
         selection=[
             ("create", "Create"),
@@ -34,14 +37,19 @@ class EkonsultasiSimpegSyncLine(models.Model):
             ("warning", "Warning"),
         ],
         required=True,
+        help="What the run did or found for this entry: account created, updated, "
+        "reactivated, archived, archive withheld, error or warning.",
     )
-    login = fields.Char()
-    dn = fields.Char(string="Directory entry (DN)")
+    login = fields.Char(help="Login (NIP, NIK or directory identifier) of the entry.")
+    dn = fields.Char(
+        string="Directory entry (DN)", help="Distinguished name of the directory entry concerned."
+    )
     user_id = fields.Many2one(
         comodel_name="res.users",
         string="Account",
         ondelete="set null",
         context={"active_test": False},
+        help="The Odoo account concerned, if there is one.",
     )
     message = fields.Text(
         string="Note",
@@ -52,8 +60,17 @@ class EkonsultasiSimpegSyncLine(models.Model):
         help="The problems of the entry as codes and parameters "
         "(lib.simpeg_mapping.Problem.as_dict), shown in the reader's language.",
     )
-    archive_reason = fields.Selection(selection=ARCHIVE_REASONS, string="Why archived")
-    details = fields.Text(compute="_compute_details")
+    archive_reason = fields.Selection(
+        selection=ARCHIVE_REASONS,
+        string="Why archived",
+        help="For an archive: the account's entry is gone from the directory, or "
+        "marked inactive there (kedudukan hukum).",
+    )
+    details = fields.Text(
+        compute="_compute_details",
+        help="What changed or went wrong, in words: the fields changed with their "
+        "old and new values, or the error.",
+    )
     applied = fields.Boolean(
         readonly=True, help="For a withheld archive: confirmed by the administrator."
     )

@@ -43,9 +43,14 @@ class EkonsultasiSimpegSyncRun(models.Model):
         index=True,
         ondelete="cascade",
         readonly=True,
+        help="The SIMPEG directory (LDAP server) read by this run.",
     )
     company_id = fields.Many2one(
-        comodel_name="res.company", related="ldap_id.company", store=True, index=True
+        comodel_name="res.company",
+        related="ldap_id.company",
+        store=True,
+        index=True,
+        help="The pemda of the directory.",
     )
     mode = fields.Selection(
         selection=[("full", "Full"), ("incremental", "Incremental")],
@@ -63,6 +68,7 @@ class EkonsultasiSimpegSyncRun(models.Model):
         selection=[("manual", "On demand"), ("cron", "Scheduled")],
         default="manual",
         readonly=True,
+        help="Whether the run was started by hand or by the scheduled action.",
     )
     state = fields.Selection(
         selection=[
@@ -75,40 +81,95 @@ class EkonsultasiSimpegSyncRun(models.Model):
         required=True,
         readonly=True,
         index=True,
+        help="Running; archives to confirm (a full run withheld archives); done; or failed.",
     )
     user_id = fields.Many2one(
         comodel_name="res.users",
         string="Started by",
         readonly=True,
         default=lambda self: self.env.user,
+        help="The user who started the run (for a scheduled run, the user of the "
+        "scheduled action).",
     )
-    date_start = fields.Datetime(string="Start", readonly=True, default=fields.Datetime.now)
-    date_end = fields.Datetime(string="End", readonly=True)
-    seen_count = fields.Integer(string="Entries read", readonly=True)
-    created_count = fields.Integer(string="Created", readonly=True)
-    updated_count = fields.Integer(string="Updated", readonly=True)
-    reactivated_count = fields.Integer(string="Reactivated", readonly=True)
-    archived_count = fields.Integer(string="Archived", readonly=True)
-    unchanged_count = fields.Integer(string="Unchanged", readonly=True)
+    date_start = fields.Datetime(
+        string="Start", readonly=True, default=fields.Datetime.now, help="When the run started."
+    )
+    date_end = fields.Datetime(
+        string="End", readonly=True, help="When the run ended; empty while it runs."
+    )
+    seen_count = fields.Integer(
+        string="Entries read", readonly=True, help="Directory entries read by the run."
+    )
+    created_count = fields.Integer(
+        string="Created", readonly=True, help="Accounts created for new directory entries."
+    )
+    updated_count = fields.Integer(
+        string="Updated",
+        readonly=True,
+        help="Accounts whose profile was updated from the directory.",
+    )
+    reactivated_count = fields.Integer(
+        string="Reactivated",
+        readonly=True,
+        help="Archived accounts made active again because their entry is back or "
+        "active again in the directory.",
+    )
+    archived_count = fields.Integer(
+        string="Archived",
+        readonly=True,
+        help="Accounts archived because their entry left the directory or became inactive.",
+    )
+    unchanged_count = fields.Integer(
+        string="Unchanged",
+        readonly=True,
+        help="Accounts whose directory entry had not changed since the last run.",
+    )
     skipped_count = fields.Integer(
         string="Inactive, not created",
         readonly=True,
         help="New entries that are inactive in the directory.",
     )
-    withheld_count = fields.Integer(string="Archives withheld", readonly=True)
-    error_count = fields.Integer(string="Errors", readonly=True)
-    warning_count = fields.Integer(string="Warnings", readonly=True)
-    error_message = fields.Text(string="Failure", readonly=True)
-    withheld_reason = fields.Char(string="Why withheld", readonly=True)
-    archive_confirmed_by_id = fields.Many2one(
-        comodel_name="res.users", string="Archives confirmed by", readonly=True
+    withheld_count = fields.Integer(
+        string="Archives withheld",
+        readonly=True,
+        help="Archives not applied because they were too many, or the directory "
+        "was not read completely: an administrator confirms them.",
     )
-    archive_confirmed_date = fields.Datetime(string="Archives confirmed on", readonly=True)
+    error_count = fields.Integer(
+        string="Errors",
+        readonly=True,
+        help="Entries that could not be synchronised (see the details).",
+    )
+    warning_count = fields.Integer(
+        string="Warnings",
+        readonly=True,
+        help="Entries synchronised with a warning (see the details).",
+    )
+    error_message = fields.Text(
+        string="Failure",
+        readonly=True,
+        help="Why the whole run failed (e.g. the directory could not be reached).",
+    )
+    withheld_reason = fields.Char(
+        string="Why withheld", readonly=True, help="Why the archives were withheld."
+    )
+    archive_confirmed_by_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Archives confirmed by",
+        readonly=True,
+        help="The administrator who confirmed the archives this run withheld.",
+    )
+    archive_confirmed_date = fields.Datetime(
+        string="Archives confirmed on",
+        readonly=True,
+        help="When the archives this run withheld were confirmed.",
+    )
     line_ids = fields.One2many(
         comodel_name="ekonsultasi.simpeg.sync.line",
         inverse_name="run_id",
         string="Details",
         readonly=True,
+        help="One line per change, error or warning of the run.",
     )
 
     @api.depends("ldap_id", "mode", "date_start", "dry_run")

@@ -19,14 +19,18 @@ class EkonsultasiTimPengelola(models.Model):
         required=True,
         tracking=True,
         default=lambda self: self.env._("Tim pengelola sistem e-konsultasi"),
+        help="Name of the team, as written in the decree.",
     )
-    active = fields.Boolean(default=True)
+    active = fields.Boolean(
+        default=True, help="Unticked: an earlier team, archived and kept for the record."
+    )
     company_id = fields.Many2one(
         comodel_name="res.company",
         string="Pemda",
         required=True,
         index=True,
         default=lambda self: self.env.company,
+        help="The pemda whose e-konsultasi this team manages.",
     )
     decree_number = fields.Char(
         string="Keputusan Bupati number",
@@ -34,10 +38,24 @@ class EkonsultasiTimPengelola(models.Model):
         tracking=True,
         help="Number of the Keputusan Bupati that sets the team (Pasal 14 ayat (4)).",
     )
-    decree_date = fields.Date(string="Keputusan Bupati date", required=True, tracking=True)
-    decree_file = fields.Binary(string="Keputusan Bupati", attachment=True)
-    decree_filename = fields.Char(string="File name")
-    date_start = fields.Date(string="Valid from", required=True, tracking=True)
+    decree_date = fields.Date(
+        string="Keputusan Bupati date",
+        required=True,
+        tracking=True,
+        help="Date of the Keputusan Bupati that forms the team.",
+    )
+    decree_file = fields.Binary(
+        string="Keputusan Bupati",
+        attachment=True,
+        help="Scan of the Keputusan Bupati that forms the team.",
+    )
+    decree_filename = fields.Char(string="File name", help="Name of the decree's file.")
+    date_start = fields.Date(
+        string="Valid from",
+        required=True,
+        tracking=True,
+        help="First day the team, as set by the decree, is in charge.",
+    )
     date_end = fields.Date(
         string="Valid until", tracking=True, help="Empty while the decree is in force."
     )
@@ -46,6 +64,8 @@ class EkonsultasiTimPengelola(models.Model):
         inverse_name="team_id",
         string="Members",
         copy=True,
+        help="The members of the team with their role (penanggung jawab, ketua, "
+        "konsultan, administrator...).",
     )
     ketua_id = fields.Many2one(
         comodel_name="ekonsultasi.tim.pengelola.member",
@@ -53,7 +73,11 @@ class EkonsultasiTimPengelola(models.Model):
         help="The member who signs the recap reports (the Inspektur Daerah, Pasal 14 "
         "ayat (2) huruf d).",
     )
-    member_count = fields.Integer(compute="_compute_ketua_id", string="Number of members")
+    member_count = fields.Integer(
+        compute="_compute_ketua_id",
+        string="Number of members",
+        help="Number of members of the team.",
+    )
 
     _sql_constraints = [
         (

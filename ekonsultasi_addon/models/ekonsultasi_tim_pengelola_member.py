@@ -27,11 +27,23 @@ class EkonsultasiTimPengelolaMember(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
+        help="The tim pengelola this member belongs to.",
     )
-    company_id = fields.Many2one(related="team_id.company_id", store=True, index=True)
-    sequence = fields.Integer(default=10)
-    role = fields.Selection(selection=ROLES, required=True, default="konsultan")
-    role_sequence = fields.Integer(compute="_compute_role_sequence", store=True)
+    company_id = fields.Many2one(
+        related="team_id.company_id", store=True, index=True, help="The pemda of the team."
+    )
+    sequence = fields.Integer(default=10, help="Order of the member among those of the same role.")
+    role = fields.Selection(
+        selection=ROLES,
+        required=True,
+        default="konsultan",
+        help="The member's role in the team, as in the decree (Pasal 14).",
+    )
+    role_sequence = fields.Integer(
+        compute="_compute_role_sequence",
+        store=True,
+        help="Rank of the role, to list the members in the order of the decree.",
+    )
     partner_id = fields.Many2one(
         comodel_name="res.partner",
         string="Person",
@@ -40,7 +52,9 @@ class EkonsultasiTimPengelolaMember(models.Model):
         check_company=True,
         help="The official, with the NIP of his SIMPEG profile.",
     )
-    name = fields.Char(related="partner_id.name", string="Name")
+    name = fields.Char(
+        related="partner_id.name", string="Name", help="Name of the member (from the contact)."
+    )
     nip = fields.Char(related="partner_id.nip", string="NIP")
     jabatan = fields.Char(
         string="Position",

@@ -11,7 +11,10 @@ class HelpdeskSla(models.Model):
 
     # translatable: the policy's name is what konsultan and Inspektur read on
     # every consultation ("Dijawab dalam 3 hari kerja")
-    name = fields.Char(translate=True)
+    name = fields.Char(
+        translate=True,
+        help="Name of the answer-limit policy, as konsultan and the Inspektur read it.",
+    )
     days = fields.Integer(
         string="Working days",
         help="The limit in hari kerja (3 under Pasal 11 ayat (5) and 12 ayat (3)).",

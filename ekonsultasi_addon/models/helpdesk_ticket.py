@@ -69,10 +69,23 @@ class HelpdeskTicket(models.Model):
     # Fields
     # ------------------------------------------------------------------
 
-    partner_id = fields.Many2one(string="Konsulti", tracking=True)
-    user_id = fields.Many2one(string="Konsultan")
-    team_id = fields.Many2one(string="Konsultan team", tracking=True)
-    category_id = fields.Many2one(tracking=True)
+    partner_id = fields.Many2one(
+        string="Konsulti", tracking=True, help="The konsulti: the person who asks."
+    )
+    user_id = fields.Many2one(
+        string="Konsultan",
+        help="The konsultan in charge of answering; empty: any konsultan of the team may answer.",
+    )
+    team_id = fields.Many2one(
+        string="Konsultan team",
+        tracking=True,
+        help="The team of konsultan that answers the consultation.",
+    )
+    category_id = fields.Many2one(
+        tracking=True,
+        help="The subject of the consultation; it decides the perangkat daerah and"
+        " the team that answer it.",
+    )
     partner_nip = fields.Char(
         string="Konsulti's NIP",
         related="partner_id.nip",
@@ -99,6 +112,8 @@ class HelpdeskTicket(models.Model):
         compute="_compute_konsulti_origin",
         store=True,
         readonly=False,
+        help="Whether the konsulti works for a perangkat daerah (ASN) or a village"
+        " government; from the konsulti's profile.",
     )
     origin_perangkat_daerah_id = fields.Many2one(
         comodel_name="ekonsultasi.perangkat.daerah",
@@ -107,6 +122,7 @@ class HelpdeskTicket(models.Model):
         store=True,
         readonly=False,
         index=True,
+        help="The konsulti's own agency, from the profile, for ASN.",
     )
     origin_desa_id = fields.Many2one(
         comodel_name="ekonsultasi.desa",
@@ -115,11 +131,13 @@ class HelpdeskTicket(models.Model):
         store=True,
         readonly=False,
         index=True,
+        help="The konsulti's village (desa/nagari), from the profile, for village officials.",
     )
     origin_kecamatan_id = fields.Many2one(
         related="origin_desa_id.kecamatan_id",
         string="Konsulti's kecamatan",
         store=True,
+        help="The kecamatan of the konsulti's village.",
     )
     ekonsultasi_state = fields.Selection(
         related="stage_id.ekonsultasi_state", store=True, string="Flow state"
@@ -129,6 +147,8 @@ class HelpdeskTicket(models.Model):
         inverse_name="ticket_id",
         string="Rounds",
         readonly=True,
+        help="The rounds of the consultation: the first one and one per re-"
+        "submission, each with its own limit.",
     )
     current_round_id = fields.Many2one(
         comodel_name="helpdesk.ticket.round",
@@ -138,6 +158,7 @@ class HelpdeskTicket(models.Model):
         # indexed: the ORM looks consultations up by their round on every
         # write of a round, and deleting a round checks this foreign key
         index="btree_not_null",
+        help="The last round: the first consultation or its last re-submission.",
     )
     round_number = fields.Integer(
         string="Round",
@@ -146,7 +167,10 @@ class HelpdeskTicket(models.Model):
         help="1 for a first consultation, 2 and more after re-submissions (Pasal 13).",
     )
     round_start_date = fields.Datetime(
-        string="Round submitted on", related="current_round_id.start_date", store=True
+        string="Round submitted on",
+        related="current_round_id.start_date",
+        store=True,
+        help="When the current round was submitted.",
     )
     answer_date = fields.Datetime(
         string="Answered on",
@@ -170,7 +194,10 @@ class HelpdeskTicket(models.Model):
         aggregator="sum",
         help="How many times the konsulti submitted this problem again (Pasal 13).",
     )
-    can_resubmit = fields.Boolean(compute="_compute_can_resubmit")
+    can_resubmit = fields.Boolean(
+        compute="_compute_can_resubmit",
+        help="Whether the konsulti may submit the consultation again (it is answered).",
+    )
     sla_line_id = fields.Many2one(
         comodel_name="helpdesk.ticket.sla",
         string="Answer limit",
@@ -186,7 +213,12 @@ class HelpdeskTicket(models.Model):
         help="The limit of 3 hari kerja of the current round (Pasal 11 ayat (5)). "
         "Derived from the calendar: its days off are the record of why it moved.",
     )
-    sla_state = fields.Selection(related="sla_line_id.state", store=True, string="SLA state")
+    sla_state = fields.Selection(
+        related="sla_line_id.state",
+        store=True,
+        string="SLA state",
+        help="State of the answer limit of the current round.",
+    )
     escalation_level = fields.Selection(
         selection=[
             ("0", "None"),
@@ -197,6 +229,8 @@ class HelpdeskTicket(models.Model):
         compute="_compute_escalation_level",
         store=True,
         tracking=True,
+        help="Who was notified because the limit of the current round passed: "
+        "nobody yet, the head of the perangkat daerah, or also the Inspektur.",
     )
     remaining_work_days = fields.Float(
         string="Working days left",
@@ -205,7 +239,10 @@ class HelpdeskTicket(models.Model):
         help="Working days until the answer limit; negative when late.",
     )
     answer_deadline_display = fields.Char(
-        string="Answer due on", compute="_compute_answer_deadline_display"
+        string="Answer due on",
+        compute="_compute_answer_deadline_display",
+        help="The limit to answer the current round, in words, in the time zone of"
+        " the calendar that counts it.",
     )
 
     # ------------------------------------------------------------------

@@ -29,12 +29,28 @@ class HelpdeskTicketRound(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
+        help="The consultation this round belongs to.",
     )
     # precomputed (here and answer_work_days): in the INSERT of the round,
     # not in an UPDATE at the next flush (bench/profile_create.py)
-    company_id = fields.Many2one(related="ticket_id.company_id", store=True, precompute=True)
-    number = fields.Integer(string="Round", required=True, default=1)
-    start_date = fields.Datetime(string="Submitted on", required=True, default=fields.Datetime.now)
+    company_id = fields.Many2one(
+        related="ticket_id.company_id",
+        store=True,
+        precompute=True,
+        help="The pemda of the consultation.",
+    )
+    number = fields.Integer(
+        string="Round",
+        required=True,
+        default=1,
+        help="1 for the first consultation, 2 and more for its re-submissions (Pasal 13).",
+    )
+    start_date = fields.Datetime(
+        string="Submitted on",
+        required=True,
+        default=fields.Datetime.now,
+        help="When the konsulti submitted this round; its limit is counted from it.",
+    )
     reason = fields.Text(
         string="Reason for re-submission",
         help="Why the konsulti found the previous answer insufficient.",
@@ -45,11 +61,23 @@ class HelpdeskTicketRound(models.Model):
         help="Time of the konsultan's first answer visible to the konsulti in this round.",
     )
     answer_message_id = fields.Many2one(
-        comodel_name="mail.message", string="Answer", readonly=True, ondelete="set null"
+        comodel_name="mail.message",
+        string="Answer",
+        readonly=True,
+        ondelete="set null",
+        help="The konsultan's message that answered this round.",
     )
-    answer_user_id = fields.Many2one(comodel_name="res.users", string="Answered by", readonly=True)
+    answer_user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Answered by",
+        readonly=True,
+        help="The konsultan who answered this round.",
+    )
     sla_line_ids = fields.One2many(
-        comodel_name="helpdesk.ticket.sla", inverse_name="round_id", string="SLA lines"
+        comodel_name="helpdesk.ticket.sla",
+        inverse_name="round_id",
+        string="SLA lines",
+        help="The SLA lines that count the limit of this round.",
     )
     answer_work_days = fields.Float(
         string="Answer time (working days)",

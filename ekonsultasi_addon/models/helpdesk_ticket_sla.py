@@ -39,12 +39,13 @@ class HelpdeskTicketSla(models.Model):
     # indexed (helpdesk_mgmt_sla does not): refreshing the SLA lines of a
     # consultation deletes them, and deleting a consultation looks its lines
     # up; both scanned the table (4.4 s for 106 lines among 100,000 rounds)
-    ticket_id = fields.Many2one(index=True)
+    ticket_id = fields.Many2one(index=True, help="The consultation whose limit this line counts.")
     round_id = fields.Many2one(
         comodel_name="helpdesk.ticket.round",
         index=True,
         ondelete="cascade",
         readonly=True,
+        help="The round whose limit this line counts.",
     )
     # helpdesk_mgmt_sla's values, named as the konsultan reads them, and two
     # more; its views and report read them too
@@ -65,14 +66,38 @@ class HelpdeskTicketSla(models.Model):
         compute="_compute_sla_data",
         store=True,
         precompute=True,
+        help="State of the limit: on time, at risk (reminder due), late, paused "
+        "(waiting for the konsulti), met, or met late.",
     )
     # precomputed (with the state and warn_date, escalation_date,
     # answer_date below): a line is inserted with its limit, not updated at
     # the next flush (bench/profile_create.py)
-    hours = fields.Float(compute="_compute_sla_data", store=True, precompute=True)
-    expected_stage_id = fields.Many2one(compute="_compute_sla_data", store=True, precompute=True)
-    last_state_date = fields.Datetime(compute="_compute_sla_data", store=True, precompute=True)
-    deadline = fields.Datetime(compute="_compute_deadline", store=True, precompute=True)
+    hours = fields.Float(
+        compute="_compute_sla_data",
+        store=True,
+        precompute=True,
+        help="Length of the limit in working hours: the policy's days times the "
+        "hours of a working day of the calendar, plus its hours.",
+    )
+    expected_stage_id = fields.Many2one(
+        compute="_compute_sla_data",
+        store=True,
+        precompute=True,
+        help="The stage that stops the limit (the answer), from the policy.",
+    )
+    last_state_date = fields.Datetime(
+        compute="_compute_sla_data",
+        store=True,
+        precompute=True,
+        help="When the state of the line last changed; while paused, when the pause began.",
+    )
+    deadline = fields.Datetime(
+        compute="_compute_deadline",
+        store=True,
+        precompute=True,
+        help="The limit of the round: the end of the N-th working day after its "
+        "submission on the calendar as it is now, pauses added.",
+    )
     received_date = fields.Datetime(
         string="Counted from", readonly=True, help="When the round was submitted."
     )
@@ -84,20 +109,34 @@ class HelpdeskTicketSla(models.Model):
         "way since the line's last state change is added when it ends).",
     )
     warn_date = fields.Datetime(
-        string="Reminder due", compute="_compute_deadline", store=True, precompute=True
+        string="Reminder due",
+        compute="_compute_deadline",
+        store=True,
+        precompute=True,
+        help="When the konsultan is reminded: working days before the limit, as the policy says.",
     )
     escalation_date = fields.Datetime(
         string="Escalation to the Inspektur due",
         compute="_compute_deadline",
         store=True,
         precompute=True,
+        help="When the Inspektur is to be notified if the round is still "
+        "unanswered: working days after the limit, as the policy says.",
     )
-    reminder_sent_date = fields.Datetime(readonly=True, copy=False)
+    reminder_sent_date = fields.Datetime(
+        readonly=True, copy=False, help="When the konsultan was reminded of the coming limit."
+    )
     escalation_1_date = fields.Datetime(
-        string="Escalated to the head of agency", readonly=True, copy=False
+        string="Escalated to the head of agency",
+        readonly=True,
+        copy=False,
+        help="When the head of the perangkat daerah was notified that the limit passed.",
     )
     escalation_2_date = fields.Datetime(
-        string="Escalated to the Inspektur", readonly=True, copy=False
+        string="Escalated to the Inspektur",
+        readonly=True,
+        copy=False,
+        help="When the Inspektur was notified that the limit passed.",
     )
     deadline_text = fields.Char(
         string="Answer due on (text)",

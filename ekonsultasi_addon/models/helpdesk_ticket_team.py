@@ -8,7 +8,10 @@ class HelpdeskTicketTeam(models.Model):
 
     _inherit = "helpdesk.ticket.team"
 
-    use_sla = fields.Boolean(default=True)
+    use_sla = fields.Boolean(
+        default=True,
+        help="Count answer limits (SLA) on the consultations of this team; on by default.",
+    )
     perangkat_daerah_id = fields.Many2one(
         comodel_name="ekonsultasi.perangkat.daerah",
         string="Perangkat daerah",

@@ -101,6 +101,8 @@ class ResCompanyLdap(models.Model):
         string="Certificate check",
         default="demand",
         required=True,
+        help="How the server's TLS certificate is checked: always (recommended), "
+        "if possible, or never (tests only).",
     )
     ldap_timeout = fields.Integer(
         string="Time-out (s)",
@@ -126,6 +128,7 @@ class ResCompanyLdap(models.Model):
             Command.create({"key": key, "attribute": attribute, "sequence": index})
             for index, (key, attribute) in enumerate(default_mapping_lines())
         ],
+        help="Which directory attribute fills which field of the user's profile.",
     )
     simpeg_max_archive_share = fields.Float(
         string="Archive at most (%)",
@@ -145,9 +148,12 @@ class ResCompanyLdap(models.Model):
         comodel_name="ekonsultasi.simpeg.sync.run",
         inverse_name="ldap_id",
         string="Synchronisation runs",
+        help="The synchronisation runs of this directory, latest first.",
     )
     simpeg_user_count = fields.Integer(
-        string="Directory accounts", compute="_compute_simpeg_user_count"
+        string="Directory accounts",
+        compute="_compute_simpeg_user_count",
+        help="Number of accounts that come from this directory.",
     )
 
     def _compute_simpeg_user_count(self):

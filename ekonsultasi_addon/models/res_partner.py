@@ -44,6 +44,8 @@ class ResPartner(models.Model):
     asn_type = fields.Selection(
         selection=[("pns", "PNS"), ("pppk", "PPPK")],
         string="ASN status",
+        help="Civil servant (PNS) or government employee with a work agreement "
+        "(PPPK); from the SIMPEG directory.",
     )
     nip = fields.Char(
         string="NIP",
@@ -62,7 +64,10 @@ class ResPartner(models.Model):
         "Personal data (UU 27/2022): read by administrators; a consultation shows "
         "its konsulti's NIK to those who may read it.",
     )
-    jabatan_name = fields.Char(string="Position (jabatan)")
+    jabatan_name = fields.Char(
+        string="Position (jabatan)",
+        help="The person's position, as in the SIMPEG directory or entered by hand.",
+    )
     jenis_jabatan = fields.Selection(
         selection=JENIS_JABATAN,
         string="Kind of position",
@@ -71,6 +76,7 @@ class ResPartner(models.Model):
     jenjang_fungsional = fields.Selection(
         selection=JENJANG_FUNGSIONAL,
         string="Functional grade",
+        help="Grade of a functional position (jabatan fungsional), from the SIMPEG directory.",
     )
     perangkat_daerah_id = fields.Many2one(
         comodel_name="ekonsultasi.perangkat.daerah",

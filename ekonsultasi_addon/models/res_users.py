@@ -62,8 +62,19 @@ class ResUsers(models.Model):
         help="The directory this account comes from. Empty: a local account, "
         "never touched by the synchronisation.",
     )
-    simpeg_dn = fields.Char(string="Directory entry (DN)", readonly=True, copy=False)
-    simpeg_fingerprint = fields.Char(readonly=True, copy=False)
+    simpeg_dn = fields.Char(
+        string="Directory entry (DN)",
+        readonly=True,
+        copy=False,
+        help="Distinguished name of the account's entry in the SIMPEG directory, "
+        "kept by the synchronisation.",
+    )
+    simpeg_fingerprint = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Fingerprint of the directory entry at the last synchronisation: an "
+        "unchanged entry is skipped next time.",
+    )
     ekonsultasi_role = fields.Selection(
         selection=[
             ("konsulti", "Konsulti"),
@@ -72,6 +83,8 @@ class ResUsers(models.Model):
         ],
         string="E-Konsultasi role",
         compute="_compute_ekonsultasi_role",
+        help="The user's role in the e-konsultasi, from the user's groups: "
+        "konsultan, konsulti or other.",
     )
 
     def _read_format(self, fnames, load="_classic_read"):

@@ -32,28 +32,62 @@ class EkonsultasiRoundAnalysis(models.Model):
     _order = "start_date desc, id desc"
 
     ticket_id = fields.Many2one(
-        comodel_name="helpdesk.ticket", string="Consultation", readonly=True
+        comodel_name="helpdesk.ticket",
+        string="Consultation",
+        readonly=True,
+        help="The consultation this round belongs to.",
     )
-    company_id = fields.Many2one(comodel_name="res.company", readonly=True)
-    round_number = fields.Integer(string="Round", readonly=True, aggregator=False)
-    start_date = fields.Datetime(string="Submitted on", readonly=True)
+    company_id = fields.Many2one(
+        comodel_name="res.company", readonly=True, help="The pemda of the consultation."
+    )
+    round_number = fields.Integer(
+        string="Round",
+        readonly=True,
+        aggregator=False,
+        help="1 for the first consultation, 2 and more for its re-submissions.",
+    )
+    start_date = fields.Datetime(
+        string="Submitted on", readonly=True, help="When the konsulti submitted this round."
+    )
     start_day = fields.Date(
         string="Day submitted",
         readonly=True,
         help="The day of the submission in the pemda's time zone (that of the "
         "calendar of its answer limit): months and quarters are counted on it.",
     )
-    answer_date = fields.Datetime(string="Answered on", readonly=True)
-    deadline = fields.Datetime(string="Answer due", readonly=True)
+    answer_date = fields.Datetime(
+        string="Answered on",
+        readonly=True,
+        help="When the konsultan answered this round; empty if not answered.",
+    )
+    deadline = fields.Datetime(
+        string="Answer due",
+        readonly=True,
+        help="The limit to answer this round: the end of the third working day "
+        "after its submission, pauses added.",
+    )
     sla_line_id = fields.Many2one(
-        comodel_name="helpdesk.ticket.sla", string="Answer limit", readonly=True
+        comodel_name="helpdesk.ticket.sla",
+        string="Answer limit",
+        readonly=True,
+        help="The SLA line that counts the limit of this round.",
     )
     perangkat_daerah_id = fields.Many2one(
-        comodel_name="ekonsultasi.perangkat.daerah", string="Perangkat daerah", readonly=True
+        comodel_name="ekonsultasi.perangkat.daerah",
+        string="Perangkat daerah",
+        readonly=True,
+        help="The perangkat daerah that answers the consultation (of its category).",
     )
-    category_id = fields.Many2one(comodel_name="helpdesk.ticket.category", readonly=True)
+    category_id = fields.Many2one(
+        comodel_name="helpdesk.ticket.category",
+        readonly=True,
+        help="Category (subject) of the consultation.",
+    )
     team_id = fields.Many2one(
-        comodel_name="helpdesk.ticket.team", string="Konsultan team", readonly=True
+        comodel_name="helpdesk.ticket.team",
+        string="Konsultan team",
+        readonly=True,
+        help="The team of konsultan the consultation is assigned to.",
     )
     user_id = fields.Many2one(
         comodel_name="res.users",
@@ -61,28 +95,77 @@ class EkonsultasiRoundAnalysis(models.Model):
         readonly=True,
         help="The konsultan who answered the round, else the one assigned.",
     )
-    stage_id = fields.Many2one(comodel_name="helpdesk.ticket.stage", readonly=True)
+    stage_id = fields.Many2one(
+        comodel_name="helpdesk.ticket.stage",
+        readonly=True,
+        help="The current stage of the consultation.",
+    )
     konsulti_origin = fields.Selection(
-        selection=KONSULTI_ORIGINS, string="Konsulti from", readonly=True
+        selection=KONSULTI_ORIGINS,
+        string="Konsulti from",
+        readonly=True,
+        help="Whether the konsulti works for a perangkat daerah (ASN) or a village government.",
     )
     origin_perangkat_daerah_id = fields.Many2one(
-        comodel_name="ekonsultasi.perangkat.daerah", string="Konsulti's agency", readonly=True
+        comodel_name="ekonsultasi.perangkat.daerah",
+        string="Konsulti's agency",
+        readonly=True,
+        help="The konsulti's own agency, for ASN of a perangkat daerah.",
     )
     origin_desa_id = fields.Many2one(
-        comodel_name="ekonsultasi.desa", string="Konsulti's village", readonly=True
+        comodel_name="ekonsultasi.desa",
+        string="Konsulti's village",
+        readonly=True,
+        help="The konsulti's village (desa/nagari), for village officials.",
     )
     origin_kecamatan_id = fields.Many2one(
-        comodel_name="ekonsultasi.kecamatan", string="Konsulti's kecamatan", readonly=True
+        comodel_name="ekonsultasi.kecamatan",
+        string="Konsulti's kecamatan",
+        readonly=True,
+        help="The kecamatan of the konsulti's village.",
     )
-    outcome = fields.Selection(selection=OUTCOMES, readonly=True)
+    outcome = fields.Selection(
+        selection=OUTCOMES,
+        readonly=True,
+        help="What became of the round: answered within the limit, answered late, "
+        "past the limit unanswered, open within the limit, closed without "
+        "answer, or without limit.",
+    )
     answer_work_days = fields.Float(
-        string="Answer time (working days)", readonly=True, aggregator="avg", digits=(16, 2)
+        string="Answer time (working days)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 2),
+        help="Time the konsultan took to answer this round, in working days of the"
+        " calendar that counts its limit, pauses excluded; averaged when "
+        "grouped.",
     )
-    answered_count = fields.Integer(string="Answered", readonly=True)
-    on_time_count = fields.Integer(string="Answered within the limit", readonly=True)
-    late_count = fields.Integer(string="Late", readonly=True)
-    open_count = fields.Integer(string="Open", readonly=True)
-    resubmission_count = fields.Integer(string="Re-submissions", readonly=True)
+    answered_count = fields.Integer(
+        string="Answered",
+        readonly=True,
+        help="1 if the round is answered, else 0; summed when grouped.",
+    )
+    on_time_count = fields.Integer(
+        string="Answered within the limit",
+        readonly=True,
+        help="1 if the round was answered within its limit, else 0; summed when grouped.",
+    )
+    late_count = fields.Integer(
+        string="Late",
+        readonly=True,
+        help="1 if the round was answered late or is past its limit unanswered, "
+        "else 0; summed when grouped.",
+    )
+    open_count = fields.Integer(
+        string="Open",
+        readonly=True,
+        help="1 if the round is neither answered nor closed, else 0; summed when grouped.",
+    )
+    resubmission_count = fields.Integer(
+        string="Re-submissions",
+        readonly=True,
+        help="1 if the round is a re-submission (round 2 or more), else 0; summed when grouped.",
+    )
 
     def init(self):
         # The outcome of lib/outcome.py (outcome_sql: the same rule, kept

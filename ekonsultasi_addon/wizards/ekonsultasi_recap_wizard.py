@@ -74,24 +74,59 @@ class EkonsultasiRecapWizard(models.TransientModel):
         required=True,
         default=lambda self: self.env.company,
         domain=lambda self: [("id", "in", self.env.companies.ids)],
+        help="The pemda whose consultations the report counts.",
     )
     period_type = fields.Selection(
-        selection=PERIOD_TYPES, string="Period", required=True, default=rc.QUARTER
+        selection=PERIOD_TYPES,
+        string="Period",
+        required=True,
+        default=rc.QUARTER,
+        help="Length of the period of the report: month, quarter, semester, year, "
+        "or dates chosen by hand.",
     )
-    year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year)
-    month = fields.Selection(selection=MONTHS, default=lambda self: _today_indexes(self)["month"])
+    year = fields.Integer(
+        required=True,
+        default=lambda self: fields.Date.context_today(self).year,
+        help="The year of the report's period.",
+    )
+    month = fields.Selection(
+        selection=MONTHS,
+        default=lambda self: _today_indexes(self)["month"],
+        help="The month of the report, when the period is a month.",
+    )
     quarter = fields.Selection(
         selection=QUARTERS,
         default=lambda self: _today_indexes(self)["quarter"],
+        help="The quarter (triwulan) of the report, when the period is a quarter.",
     )
     semester = fields.Selection(
-        selection=SEMESTERS, default=lambda self: _today_indexes(self)["semester"]
+        selection=SEMESTERS,
+        default=lambda self: _today_indexes(self)["semester"],
+        help="The semester of the report, when the period is a semester.",
     )
     # required in the views: a computed required column would be NOT NULL
     # before its value is computed
-    date_from = fields.Date(string="From", compute="_compute_dates", store=True, readonly=False)
-    date_to = fields.Date(string="To", compute="_compute_dates", store=True, readonly=False)
-    period_label = fields.Char(string="Period name", compute="_compute_period_label")
+    date_from = fields.Date(
+        string="From",
+        compute="_compute_dates",
+        store=True,
+        readonly=False,
+        help="First day of the period (included), in the pemda's time zone; set "
+        "from the period chosen, or by hand.",
+    )
+    date_to = fields.Date(
+        string="To",
+        compute="_compute_dates",
+        store=True,
+        readonly=False,
+        help="Last day of the period (included), in the pemda's time zone; set "
+        "from the period chosen, or by hand.",
+    )
+    period_label = fields.Char(
+        string="Period name",
+        compute="_compute_period_label",
+        help="Name of the period printed in the report's title (e.g. Triwulan I 2026).",
+    )
     perangkat_daerah_ids = fields.Many2many(
         comodel_name="ekonsultasi.perangkat.daerah",
         string="Perangkat daerah",
@@ -122,19 +157,60 @@ class EkonsultasiRecapWizard(models.TransientModel):
         "unanswered. Empty: all.",
     )
     # the figures, for the dashboard (see lib/recap.py for their definitions)
-    received = fields.Integer(compute="_compute_figures")
-    answered = fields.Integer(compute="_compute_figures")
-    on_time = fields.Integer(string="Answered within the limit", compute="_compute_figures")
-    on_time_rate = fields.Float(string="Within the limit (%)", compute="_compute_figures")
-    late = fields.Integer(compute="_compute_figures")
-    open_at_end = fields.Integer(string="Open at the end", compute="_compute_figures")
-    resubmissions = fields.Integer(string="Re-submissions", compute="_compute_figures")
-    resubmission_rate = fields.Float(string="Re-submission rate", compute="_compute_figures")
+    received = fields.Integer(
+        compute="_compute_figures",
+        help="Rounds submitted in the period: first consultations and re-submissions.",
+    )
+    answered = fields.Integer(
+        compute="_compute_figures",
+        help="Rounds received in the period and answered before the end of the "
+        "period (or now, if it is not over).",
+    )
+    on_time = fields.Integer(
+        string="Answered within the limit",
+        compute="_compute_figures",
+        help="Rounds of the period answered within their limit (3 working days, "
+        "Pasal 11 ayat (5)).",
+    )
+    on_time_rate = fields.Float(
+        string="Within the limit (%)",
+        compute="_compute_figures",
+        help="Share, in percent, of the rounds answered within the limit among "
+        "those whose outcome is known (within the limit or late).",
+    )
+    late = fields.Integer(
+        compute="_compute_figures",
+        help="Rounds of the period answered after their limit, or not answered and"
+        " past their limit at the end of the period.",
+    )
+    open_at_end = fields.Integer(
+        string="Open at the end",
+        compute="_compute_figures",
+        help="Rounds submitted before the end of the period and neither answered "
+        "nor closed by then: the backlog, older rounds included.",
+    )
+    resubmissions = fields.Integer(
+        string="Re-submissions",
+        compute="_compute_figures",
+        help="Rounds of the period that are re-submissions of an answered "
+        "consultation (round 2 and more, Pasal 13).",
+    )
+    resubmission_rate = fields.Float(
+        string="Re-submission rate",
+        compute="_compute_figures",
+        help="Share of the rounds received in the period that are re-submissions (Pasal 13).",
+    )
     average_days = fields.Float(
-        string="Average answer time (working days)", compute="_compute_figures"
+        string="Average answer time (working days)",
+        compute="_compute_figures",
+        help="Average time to answer, in working days without the pauses, over the"
+        " answered rounds of the period.",
     )
     median_days = fields.Float(
-        string="Median answer time (working days)", compute="_compute_figures"
+        string="Median answer time (working days)",
+        compute="_compute_figures",
+        help="Median time to answer, in working days without the pauses, over the "
+        "answered rounds of the period.",
     )
 
     # ------------------------------------------------------------------

@@ -77,19 +77,31 @@ class EkonsultasiRegionImport(models.TransientModel):
         string="Data to import",
         required=True,
         default="perangkat_daerah",
+        help="Which list the file fills: perangkat daerah, kecamatan or villages (desa/nagari).",
     )
     company_id = fields.Many2one(
         comodel_name="res.company",
         required=True,
         readonly=True,
         default=lambda self: self.env.company,
+        help="The pemda that receives the imported records.",
     )
-    file = fields.Binary(string="File (CSV or XLSX)", attachment=False)
-    file_name = fields.Char()
+    file = fields.Binary(
+        string="File (CSV or XLSX)",
+        attachment=False,
+        help="The filled-in template, CSV or XLSX, one record per row.",
+    )
+    file_name = fields.Char(help="Name of the uploaded file; its extension tells CSV from XLSX.")
     state = fields.Selection(
-        selection=[("draft", "To import"), ("done", "Imported")], default="draft"
+        selection=[("draft", "To import"), ("done", "Imported")],
+        default="draft",
+        help="Whether the file was imported yet.",
     )
-    result = fields.Text(readonly=True)
+    result = fields.Text(
+        readonly=True,
+        help="Summary of the import: records created and updated, and the rows "
+        "refused with their reason.",
+    )
 
     # ------------------------------------------------------------------
     # Actions

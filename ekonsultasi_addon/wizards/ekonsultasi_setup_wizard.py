@@ -22,23 +22,70 @@ class EkonsultasiSetupWizard(models.TransientModel):
         required=True,
         readonly=True,
         default=lambda self: self.env.company,
+        help="The pemda being set up (the current company).",
     )
-    letterhead_done = fields.Boolean(compute="_compute_steps")
-    letterhead_info = fields.Char(compute="_compute_steps")
-    regions_done = fields.Boolean(compute="_compute_steps")
-    regions_info = fields.Char(compute="_compute_steps")
-    calendar_done = fields.Boolean(compute="_compute_steps")
-    calendar_info = fields.Char(compute="_compute_steps")
-    inspektur_done = fields.Boolean(compute="_compute_steps")
-    inspektur_info = fields.Char(compute="_compute_steps")
-    directory_done = fields.Boolean(compute="_compute_steps")
-    directory_info = fields.Char(compute="_compute_steps")
-    mail_done = fields.Boolean(compute="_compute_steps")
-    mail_info = fields.Char(compute="_compute_steps")
-    signup_done = fields.Boolean(compute="_compute_steps")
-    signup_info = fields.Char(compute="_compute_steps")
-    progress = fields.Char(compute="_compute_steps")
-    is_system = fields.Boolean(compute="_compute_is_system")
+    letterhead_done = fields.Boolean(
+        compute="_compute_steps",
+        help="Ticked when the pemda has its name, address and logo for the "
+        "letterhead of the printed documents.",
+    )
+    letterhead_info = fields.Char(
+        compute="_compute_steps", help="What the letterhead step found, or what is missing."
+    )
+    regions_done = fields.Boolean(
+        compute="_compute_steps",
+        help="Ticked when the pemda has perangkat daerah, kecamatan and villages (desa/nagari).",
+    )
+    regions_info = fields.Char(
+        compute="_compute_steps",
+        help="How many perangkat daerah, kecamatan and villages the pemda has.",
+    )
+    calendar_done = fields.Boolean(
+        compute="_compute_steps",
+        help="Ticked when the working calendars that count the limits have this "
+        "year's public holidays and days off.",
+    )
+    calendar_info = fields.Char(
+        compute="_compute_steps", help="What the calendar step found, or what is missing."
+    )
+    inspektur_done = fields.Boolean(
+        compute="_compute_steps",
+        help="Ticked when the Inspektur who receives the second escalation is chosen.",
+    )
+    inspektur_info = fields.Char(
+        compute="_compute_steps", help="The Inspektur chosen, or what is missing."
+    )
+    directory_done = fields.Boolean(
+        compute="_compute_steps",
+        help="Ticked when an LDAP server of the pemda is marked as the SIMPEG directory.",
+    )
+    directory_info = fields.Char(
+        compute="_compute_steps", help="The SIMPEG directory servers found, or what is missing."
+    )
+    mail_done = fields.Boolean(
+        compute="_compute_steps",
+        help="Ticked when an outgoing mail server sends the notifications of "
+        "limits and escalations.",
+    )
+    mail_info = fields.Char(
+        compute="_compute_steps", help="The outgoing mail servers found, or what is missing."
+    )
+    signup_done = fields.Boolean(
+        compute="_compute_steps",
+        help="Ticked when only invited users have an account and passwords cannot "
+        "be reset by e-mail.",
+    )
+    signup_info = fields.Char(
+        compute="_compute_steps", help="The sign-up settings found, or what is missing."
+    )
+    progress = fields.Char(
+        compute="_compute_steps", help="How many steps of the checklist are done, out of all."
+    )
+    is_system = fields.Boolean(
+        compute="_compute_is_system",
+        help="Whether the current user is a system administrator (Settings), who "
+        "may change the steps that need that right.",
+    )
 
     @api.depends("company_id")
     def _compute_steps(self):
