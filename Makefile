@@ -1,16 +1,19 @@
 # Developer harness. First time (Odoo not installed yet):
 #   ODOO_SOURCE=/path/to/odoo-18.0 make demo      # or make test
-# then: make demo | make test [FRESH=1] [PYTEST_ARGS="-k nip"] | make bench | make stop | make clean-state
+# then: make demo | make test [FRESH=1] [PYTEST_ARGS="-k nip"] | make docs | make bench | make stop | make clean-state
 SHELL := /bin/bash
 PYTEST_ARGS ?=
 
-.PHONY: demo test bench stop clean-state
+.PHONY: demo test docs bench stop clean-state
 
 demo:
 	bash scripts/demo.sh
 
 test:
 	bash scripts/test.sh $(PYTEST_ARGS)
+
+docs:
+	bash scripts/docs.sh
 
 bench:
 	bash bench/run.sh

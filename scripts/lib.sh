@@ -22,9 +22,10 @@ APT_PACKAGES=(postgresql postgresql-client libpq-dev libldap2-dev libsasl2-dev
               slapd ldap-utils openssl gcc make
               wkhtmltopdf poppler-utils fonts-dejavu-core)
 # Installed when possible, else their tests are skipped and say so: chromium
-# for the browser tests (Odoo's HttpCase drives it over the DevTools protocol),
-# zbar-tools to decode the QR code of the Lembar Konsultasi in its test.
-APT_OPTIONAL_PACKAGES=(chromium zbar-tools)
+# for the browser tests (Odoo's HttpCase drives it over the DevTools protocol)
+# and to print the PDF of make docs, zbar-tools to decode the QR code of the
+# Lembar Konsultasi in its test, graphviz for the model diagram of make docs.
+APT_OPTIONAL_PACKAGES=(chromium zbar-tools graphviz)
 
 # cbor2 (pinned by Odoo) does not build with setuptools>=70; the constraint
 # also applies to pip's isolated build environments.
@@ -74,7 +75,7 @@ ensure_optional_apt_packages() {
     [[ ${#missing[@]} -eq 0 ]] && return 0
     # in a subshell: a failure (no network, no root) must not end the caller
     if ! command -v apt-get >/dev/null 2>&1 || ! (ensure_apt_packages "${missing[@]}"); then
-        warn "could not install ${missing[*]}: the browser tests (chromium) and the QR decoding (zbarimg) will be skipped"
+        warn "could not install ${missing[*]}: the browser tests (chromium) and the QR decoding (zbarimg) will be skipped, make docs has no model diagram (graphviz)"
     fi
     return 0
 }

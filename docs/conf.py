@@ -1,0 +1,39 @@
+"""Sphinx configuration of the E-Konsultasi documents (make docs, scripts/docs.sh).
+
+Pages in Bahasa Indonesia; the data dictionary (docs/_generated/kamus_data.rst)
+is written from the database by scripts/docs_dictionary.py before Sphinx runs.
+"""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_manifest = ast.literal_eval(
+    (ROOT / "ekonsultasi_addon" / "__manifest__.py").read_text(encoding="utf-8")
+)
+
+project = "E-Konsultasi"
+author = _manifest.get("author", "")
+copyright = author
+version = release = _manifest["version"]
+language = "id"
+today_fmt = "%d %B %Y"
+
+# the model diagram (docs/_generated/model_diagram.dot) needs Graphviz's dot;
+# scripts/docs.sh installs it when it can and warns loudly when it is missing
+extensions = ["sphinx.ext.graphviz"]
+graphviz_output_format = "svg"
+root_doc = "index"
+exclude_patterns = ["_build", "_generated", "Thumbs.db", ".DS_Store"]
+templates_path = []
+
+html_theme = "alabaster"
+html_title = f"Dokumentasi E-Konsultasi {release}"
+html_static_path = ["_static"]
+html_css_files = ["ekonsultasi.css"]
+html_theme_options = {
+    "page_width": "1200px",
+    "sidebar_width": "260px",
+    "show_powered_by": False,
+}
+html_show_sourcelink = False

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# make docs: the documents of docs/ (Bahasa Indonesia) as HTML and PDF.
+#  1. Sphinx in its own virtual environment .venv-docs/ (requirements-docs.txt),
+#     never in the Python that holds Odoo; recreated when the pins change.
+#  2. The data dictionary (docs/_generated/kamus_data.rst) from a database with
+#     the addon installed: DOCS_DB, else the demo database (make demo), else the
+#     test database (make test). The addon is updated in it first (-u) when its
+#     code changed since the last make docs, so the dictionary cannot drift.
+#     The model diagram (Graphviz, an optional apt package of lib.sh) is
+#     drawn when dot is installed; without it a red banner says so.
+#  3. sphinx-build: HTML in docs/_build/html, one page in docs/_build/singlehtml,
+#     printed to docs/_build/pdf/ekonsultasi-dokumentasi.pdf by chromium
+#     (headless), or wkhtmltopdf when chromium is missing. No LaTeX.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+DOCS="$ROOT/docs"
+BUILD="$DOCS/_build"
+VENV="$ROOT/.venv-docs"
+PDF="$BUILD/pdf/ekonsultasi-dokumentasi.pdf"
+
+ensure_docs_venv() {
+    local stamp="$VENV/.requirements-docs.sha" want
+    want="$(sha1sum "$ROOT/requirements-docs.txt" | cut -c1-40)"
+    if [[ -x $VENV/bin/sphinx-build && -f $stamp && $(cat "$stamp") == "$want" ]]; then return 0; fi
+    log "creating the virtual environment of the documentation ($VENV)"
+    rm -rf "$VENV"
+    "$PYTHON" -m venv "$VENV"
+    "$VENV/bin/python" -m pip install --progress-bar off -q -r "$ROOT/requirements-docs.txt" >&2
+    echo "$want" >"$stamp"
+}
+
+# addon_hash: changes whenever a file of the addon changes
+addon_hash() {
+    (cd "$ROOT" && find "$ADDON" -type f ! -path '*/__pycache__/*' ! -name '*.pyc' -print0 \
+        | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-40)
+}
+
+docs_database() {
+    if [[ -n ${DOCS_DB:-} ]]; then
+        db_module_installed "$DOCS_DB" || die "DOCS_DB=$DOCS_DB has no $ADDON installed"
+        echo "$DOCS_DB"
+    elif db_module_installed "$DEMO_DB"; then
+        echo "$DEMO_DB"
+    elif db_module_installed "$TEST_DB"; then
+        echo "$TEST_DB"
+    else
+        die "no database with $ADDON: run make demo (or make test) first, or set DOCS_DB"
+    fi
+}
+
+generate_dictionary() {
+    odoo_importable || die "Odoo 18 is not importable (first: ODOO_SOURCE=/path/to/odoo make demo)"
+    pg_start
+    [[ -f $ODOO_CONF ]] || write_odoo_conf
+    local db stamp hash
+    db="$(docs_database)"
+    stamp="$STATE/docs-$db.addon.sha"
+    hash="$(addon_hash)"
+    if [[ ! -f $stamp || $(cat "$stamp") != "$hash" ]]; then
+        log "updating $ADDON in $db for the data dictionary (the code changed since the last make docs)"
+        # the lock of the harness process that owns this database
+        if [[ $db == "$TEST_DB" ]]; then lock_fd test 8; else lock_fd demo 7; fi
+        odoo_cmd -d "$db" -u "$ADDON" --stop-after-init --no-http \
+            --logfile="$LOG_DIR/docs-update.log" 7>&- 8>&- \
+            || { tail -n 40 "$LOG_DIR/docs-update.log" >&2
+                 die "updating $ADDON in $db failed (log: $LOG_DIR/docs-update.log)"; }
+        echo "$hash" >"$stamp"
+    fi
+    log "data dictionary from database $db"
+    (cd "$ROOT" && "$PYTHON" scripts/docs_dictionary.py -c "$ODOO_CONF" -d "$db" \
+        -o "$DOCS/_generated/kamus_data.rst" --dot "$DOCS/_generated/model_diagram.dot")
+}
+
+print_pdf() {
+    local html="$BUILD/singlehtml/index.html" browser=""
+    mkdir -p "$(dirname "$PDF")"
+    for b in chromium chromium-browser google-chrome; do
+        if command -v "$b" >/dev/null 2>&1; then browser="$b"; break; fi
+    done
+    if [[ -n $browser ]]; then
+        # --no-sandbox: chromium refuses to run as root without it (CI, containers)
+        "$browser" --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
+            --print-to-pdf="$PDF" "file://$html" >"$BUILD/pdf/chromium.log" 2>&1 \
+            || { cat "$BUILD/pdf/chromium.log" >&2; die "chromium could not print $html"; }
+    elif command -v wkhtmltopdf >/dev/null 2>&1; then
+        warn "chromium is missing: printing the PDF with wkhtmltopdf"
+        wkhtmltopdf --quiet --enable-local-file-access --print-media-type \
+            --footer-center '[page] / [topage]' --footer-font-size 8 "$html" "$PDF"
+    else
+        die "neither chromium nor wkhtmltopdf is installed: no PDF (the HTML is in $BUILD/html)"
+    fi
+    [[ -s $PDF ]] || die "no PDF was written ($PDF)"
+}
+
+graphviz_banner() {
+    printf '\033[1;31m%s\033[0m\n' \
+        "################################################################" \
+        "# Graphviz (dot) is NOT installed: the documents are built      #" \
+        "# WITHOUT the model diagram. Install it: apt-get install graphviz #" \
+        "################################################################" >&2
+}
+
+start=$SECONDS
+ensure_docs_venv
+ensure_optional_apt_packages
+command -v dot >/dev/null 2>&1 || graphviz_banner
+generate_dictionary
+log "sphinx-build: HTML"
+"$VENV/bin/sphinx-build" -q -b html "$DOCS" "$BUILD/html" -w "$BUILD/warnings-html.log"
+"$VENV/bin/sphinx-build" -q -b singlehtml "$DOCS" "$BUILD/singlehtml" -w "$BUILD/warnings-singlehtml.log"
+if [[ -s $BUILD/warnings-html.log ]]; then
+    warn "Sphinx reported the warnings above (kept in $BUILD/warnings-html.log)"
+fi
+log "printing the PDF"
+print_pdf
+command -v dot >/dev/null 2>&1 || graphviz_banner
+log "documentation built in $((SECONDS - start)) s:"
+log "  HTML: $BUILD/html/index.html"
+log "  PDF:  $PDF"
