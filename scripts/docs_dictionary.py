@@ -451,9 +451,9 @@ def main(argv=None):
     if args.dot:
         _write_if_changed(Path(args.dot), render_dot(models))
     fields = sum(len(m["fields"]) for m in models)
-    print(f"{out}: {len(models)} models, {fields} fields", file=sys.stderr)
+    sys.stderr.write(f"{out}: {len(models)} models, {fields} fields\n")
     for model, field, reason in problems:
-        print(f"WARNING: {model}.{field}: {reason}", file=sys.stderr)
+        sys.stderr.write(f"WARNING: {model}.{field}: {reason}\n")
 
 
 if __name__ == "__main__":
