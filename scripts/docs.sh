@@ -9,8 +9,9 @@
 #     The model diagram (Graphviz, an optional apt package of lib.sh) is
 #     drawn when dot is installed; without it a red banner says so.
 #  3. sphinx-build: HTML in docs/_build/html, one page in docs/_build/singlehtml,
-#     printed to docs/_build/pdf/ekonsultasi-dokumentasi.pdf by chromium
-#     (headless), or wkhtmltopdf when chromium is missing. No LaTeX.
+#     printed to docs/_build/pdf/ekonsultasi-dokumentasi.pdf by headless
+#     chromium (an optional apt package of lib.sh: without it make docs
+#     builds the HTML and fails). No LaTeX.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -73,24 +74,20 @@ generate_dictionary() {
 }
 
 print_pdf() {
-    local html="$BUILD/singlehtml/index.html" browser=""
+    local html="$BUILD/singlehtml/index.html" browser="" b
     mkdir -p "$(dirname "$PDF")"
     for b in chromium chromium-browser google-chrome; do
         if command -v "$b" >/dev/null 2>&1; then browser="$b"; break; fi
     done
-    if [[ -n $browser ]]; then
-        # --no-sandbox: chromium refuses to run as root without it (CI, containers)
-        "$browser" --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
-            --print-to-pdf="$PDF" "file://$html" >"$BUILD/pdf/chromium.log" 2>&1 \
-            || { cat "$BUILD/pdf/chromium.log" >&2; die "chromium could not print $html"; }
-    elif command -v wkhtmltopdf >/dev/null 2>&1; then
-        warn "chromium is missing: printing the PDF with wkhtmltopdf"
-        wkhtmltopdf --quiet --enable-local-file-access --print-media-type \
-            --footer-center '[page] / [topage]' --footer-font-size 8 "$html" "$PDF"
-    else
-        die "neither chromium nor wkhtmltopdf is installed: no PDF (the HTML is in $BUILD/html)"
-    fi
-    [[ -s $PDF ]] || die "no PDF was written ($PDF)"
+    # wkhtmltopdf is no fallback: Debian's build (unpatched Qt) prints
+    # Sphinx's pages blank
+    [[ -n $browser ]] || die "chromium is not installed: no PDF (apt-get install chromium); the HTML is in $BUILD/html"
+    # --no-sandbox: chromium refuses to run as root without it (CI, containers);
+    # page numbers and running title come from the @page rules of ekonsultasi.css
+    "$browser" --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
+        --print-to-pdf="$PDF" "file://$html" >"$BUILD/pdf/chromium.log" 2>&1 \
+        || { cat "$BUILD/pdf/chromium.log" >&2; die "chromium could not print $html"; }
+    [[ -s $PDF ]] || die "chromium wrote no PDF ($PDF, log: $BUILD/pdf/chromium.log)"
 }
 
 graphviz_banner() {
