@@ -92,10 +92,10 @@ print_pdf() {
 
 graphviz_banner() {
     printf '\033[1;31m%s\033[0m\n' \
-        "################################################################" \
-        "# Graphviz (dot) is NOT installed: the documents are built      #" \
-        "# WITHOUT the model diagram. Install it: apt-get install graphviz #" \
-        "################################################################" >&2
+        "####################################################################" \
+        "# Graphviz (dot) is NOT installed: the documents are built WITHOUT" \
+        "# the model diagram. Install it with:  apt-get install graphviz" \
+        "####################################################################" >&2
 }
 
 start=$SECONDS
