@@ -352,7 +352,7 @@ def _render_model(model):
     lines += [
         ".. list-table:: Bidang",
         "   :header-rows: 1",
-        "   :widths: 16 14 14 12 28 16",
+        "   :widths: 15 12 14 11 35 13",
         "   :class: kamus-data",
         "",
         "   * - Nama",
