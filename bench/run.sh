@@ -2,9 +2,10 @@
 # make bench: prepares the benchmark databases (once) and runs the benchmarks.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+ensure_python_deps
 # SIMPEG directory read benchmark: slapd + python-ldap only, no Odoo needed
 "$PYTHON" "$ROOT/bench/bench_ldap_directory.py"
-odoo_importable || die "Odoo 18 is not importable (run: ODOO_SOURCE=/path/to/odoo make test)"
+ensure_odoo || die "Odoo 18 is not installed (run: ODOO_SOURCE=/path/to/odoo make test)"
 ensure_oca_addons
 pg_start
 write_odoo_conf
