@@ -4,13 +4,16 @@
 SHELL := /bin/bash
 PYTEST_ARGS ?=
 
-.PHONY: demo test bench stop clean-state
+.PHONY: demo test bench serve stop clean-state
 
 demo:
 	bash scripts/demo.sh
 
 test:
 	bash scripts/test.sh $(PYTEST_ARGS)
+
+serve:
+	bash scripts/serve.sh run
 
 bench:
 	bash bench/run.sh
