@@ -15,6 +15,7 @@
 #   scripts/serve.sh start    start in the background
 #   scripts/serve.sh stop     stop Odoo and nginx
 #   scripts/serve.sh status
+#   scripts/serve.sh shell    Odoo's shell on the production database
 #
 # Settings (environment): SERVE_DB (ekonsultasi), DOMAIN (ekonsultasi.local),
 # HTTPS_PORT (8443) and PLAIN_PORT (8080) (443 and 80 on a server), WORKERS
@@ -195,6 +196,12 @@ ensure_database() {
     touch "$SERVE_DIR/run/first_run_done"
 }
 
+find_odoo_bin() {
+    ODOO_BIN="$(cd / && "$PYTHON" -c 'import os, odoo.release as r
+print(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(r.__file__))), "odoo-bin"))')"
+    [[ -f $ODOO_BIN ]] || die "odoo-bin not found beside Odoo's package ($ODOO_BIN)"
+}
+
 odoo_pid() { [[ -s $PIDFILE ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null && cat "$PIDFILE"; }
 
 start() {
@@ -204,9 +211,7 @@ start() {
     ensure_odoo || die "Odoo 18 is required (ODOO_SOURCE=/path/to/odoo-18.0 make serve)"
     ensure_oca_addons
     pg_start
-    ODOO_BIN="$(cd / && "$PYTHON" -c 'import os, odoo.release as r
-print(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(r.__file__))), "odoo-bin"))')"
-    [[ -f $ODOO_BIN ]] || die "odoo-bin not found beside Odoo's package ($ODOO_BIN)"
+    find_odoo_bin
     mkdir -p "$SERVE_DIR/secrets"
     ensure_serve_user
     ensure_db_role
@@ -254,8 +259,16 @@ case "${1:-run}" in
         ;;
     start) start ;;
     stop) stop ;;
+    shell)
+        # Odoo's shell on the production database, as the user Odoo runs as
+        # (commands on standard input)
+        [[ -s $SERVE_DIR/odoo.conf ]] || die "no production profile in $SERVE_DIR: run make serve first"
+        find_odoo_bin
+        [[ $(id -u) -eq 0 ]] || SERVE_USER="$(id -un)"
+        odoo_serve shell -d "$SERVE_DB" --no-http --log-level=warn
+        ;;
     status)
         if pid="$(odoo_pid)"; then echo "Odoo runs (pid $pid)"; else echo "Odoo does not run"; exit 3; fi
         ;;
-    *) die "usage: scripts/serve.sh [run|start|stop|status]" ;;
+    *) die "usage: scripts/serve.sh [run|start|stop|status|shell]" ;;
 esac

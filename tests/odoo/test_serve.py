@@ -9,9 +9,11 @@ database (``ekonsultasi_serve_test``, made once, then updated)."""
 import configparser
 import json
 import os
+import re
 import socket
 import ssl
 import subprocess
+import sys
 from pathlib import Path
 
 import psycopg2
@@ -21,6 +23,7 @@ import websocket
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVE_DB = "ekonsultasi_serve_test"
+sys.path.insert(0, str(ROOT / "tests" / "ldap"))
 
 
 def _free_port():
@@ -29,11 +32,12 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-def _serve(*args, env):
+def _serve(*args, env, input_text=None):
     return subprocess.run(
         ["bash", str(ROOT / "scripts" / "serve.sh"), *args],
         env=env,
         cwd=ROOT,
+        input=input_text,
         capture_output=True,
         text=True,
         timeout=900,
@@ -71,6 +75,7 @@ def served(tmp_path_factory):
             "dir": serve_dir,
             "options": config["options"],
             "stdout": started.stderr,
+            "env": env,
         }
     finally:
         _serve("stop", env=env)
@@ -212,3 +217,61 @@ def test_database_role_is_not_a_superuser(served):
             assert cr.fetchone() == (False, False, False)
     finally:
         connection.close()
+
+
+# the SIMPEG directory of the pemda, configured in the production database
+# through "scripts/serve.sh shell" (as an administrator would)
+SIMPEG_SERVER = """
+import json, os
+info = json.loads(os.environ["SIMPEG_SERVE"])
+company = env.ref("base.main_company")
+Ldap = env["res.company.ldap"]
+Ldap.search([("company", "=", company.id)]).unlink()
+Ldap.create({
+    "company": company.id, "ldap_server": info["host"], "ldap_server_port": info["port"],
+    "ldap_binddn": info["bind_dn"], "ldap_password": info["bind_password"],
+    "ldap_base": info["base"], "ldap_filter": "(&(objectClass=inetOrgPerson)(uid=%s))",
+    "simpeg_enabled": True, "create_user": True, "ldap_timeout": 5,
+})
+env.cr.commit()
+"""
+
+
+def test_konsulti_logs_in_through_the_directory_behind_the_proxy(served):
+    try:
+        from simpeg_directory import start_simpeg_directory
+    except ImportError as exc:  # python-ldap is in requirements.txt
+        pytest.fail(f"the SIMPEG test directory cannot start: {exc}")
+    with start_simpeg_directory(12) as directory:
+        host, port = directory.server.uri.rsplit("/", 1)[1].split(":")
+        info = {
+            "host": host,
+            "port": int(port),
+            "bind_dn": directory.config.bind_dn,
+            "bind_password": directory.config.bind_password,
+            "base": directory.config.base,
+        }
+        configured = _serve(
+            "shell",
+            env=dict(served["env"], SIMPEG_SERVE=json.dumps(info)),
+            input_text=SIMPEG_SERVER,
+        )
+        assert configured.returncode == 0, configured.stderr[-2000:]
+        person = directory.by_key()["pelaksana"]
+        session = requests.Session()
+        cert = served["cert"]  # per request: REQUESTS_CA_BUNDLE would win over session.verify
+        page = session.get(served["base"] + "/web/login", verify=cert, timeout=30).text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        response = session.post(
+            served["base"] + "/web/login",
+            data={"login": person.login, "password": person.password, "csrf_token": csrf},
+            allow_redirects=False,
+            verify=cert,
+            timeout=60,
+        )
+        assert response.status_code in (302, 303), response.text[:500]
+        assert "/web/login" not in response.headers["Location"]
+        # a konsulti (portal user), created from the directory at his first login
+        account = session.get(served["base"] + "/my/account", verify=cert, timeout=30)
+        assert account.status_code == 200
+        assert person.login in account.text  # his NIP, in his SIMPEG profile
