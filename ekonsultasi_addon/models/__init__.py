@@ -10,6 +10,7 @@ from . import mail_message
 from . import mail_followers
 from . import res_config_settings
 from . import res_partner
+from . import ekonsultasi_login_failure
 from . import res_users
 from . import resource_calendar
 from . import resource_calendar_attendance

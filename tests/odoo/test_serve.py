@@ -7,6 +7,7 @@ Not an Odoo TransactionCase: the server runs in its own processes, on its own
 database (``ekonsultasi_serve_test``, made once, then updated)."""
 
 import configparser
+import http.client
 import json
 import os
 import re
@@ -237,6 +238,12 @@ env.cr.commit()
 """
 
 
+NO_SIMPEG_SERVER = """
+env["res.company.ldap"].search([]).unlink()
+env.cr.commit()
+"""
+
+
 def test_konsulti_logs_in_through_the_directory_behind_the_proxy(served):
     try:
         from simpeg_directory import start_simpeg_directory
@@ -257,21 +264,93 @@ def test_konsulti_logs_in_through_the_directory_behind_the_proxy(served):
             input_text=SIMPEG_SERVER,
         )
         assert configured.returncode == 0, configured.stderr[-2000:]
-        person = directory.by_key()["pelaksana"]
-        session = requests.Session()
-        cert = served["cert"]  # per request: REQUESTS_CA_BUNDLE would win over session.verify
-        page = session.get(served["base"] + "/web/login", verify=cert, timeout=30).text
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        response = session.post(
-            served["base"] + "/web/login",
-            data={"login": person.login, "password": person.password, "csrf_token": csrf},
-            allow_redirects=False,
-            verify=cert,
-            timeout=60,
+        try:
+            _log_in_from_the_directory(served, directory)
+        finally:
+            # the directory stops with this test: the others log in without it
+            _serve("shell", env=served["env"], input_text=NO_SIMPEG_SERVER)
+
+
+def _log_in_from_the_directory(served, directory):
+    """A konsulti of the directory logs in over HTTPS; his account is made."""
+    person = directory.by_key()["pelaksana"]
+    session = requests.Session()
+    cert = served["cert"]  # per request: REQUESTS_CA_BUNDLE would win over session.verify
+    page = session.get(served["base"] + "/web/login", verify=cert, timeout=30).text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = session.post(
+        served["base"] + "/web/login",
+        data={"login": person.login, "password": person.password, "csrf_token": csrf},
+        allow_redirects=False,
+        verify=cert,
+        timeout=60,
+    )
+    assert response.status_code in (302, 303), response.text[:500]
+    assert "/web/login" not in response.headers["Location"]
+    # a konsulti (portal user), created from the directory at his first login
+    account = session.get(served["base"] + "/my/account", verify=cert, timeout=30)
+    assert account.status_code == 200
+    assert person.login in account.text  # his NIP, in his SIMPEG profile
+
+
+COOLDOWN_PARAMS = """
+import os
+ICP = env["ir.config_parameter"]
+ICP.set_param("base.login_cooldown_after", os.environ["COOLDOWN_AFTER"])
+ICP.set_param("base.login_cooldown_duration", 60)
+env.cr.execute("DELETE FROM ekonsultasi_login_failure")
+env.cr.commit()
+"""
+
+
+def _authenticate_from(served, source, login, password, headers=None):
+    """/web/session/authenticate over HTTPS from the local address
+    ``source`` (every 127.x address is this machine): the JSON-RPC error
+    message, or None on success."""
+    context = ssl.create_default_context(cafile=served["cert"])
+    connection = http.client.HTTPSConnection(
+        "127.0.0.1", served["https_port"], source_address=(source, 0), context=context, timeout=60
+    )
+    body = json.dumps(
+        {"jsonrpc": "2.0", "params": {"db": SERVE_DB, "login": login, "password": password}}
+    )
+    try:
+        connection.request(
+            "POST",
+            "/web/session/authenticate",
+            body=body,
+            headers={"Content-Type": "application/json", **(headers or {})},
         )
-        assert response.status_code in (302, 303), response.text[:500]
-        assert "/web/login" not in response.headers["Location"]
-        # a konsulti (portal user), created from the directory at his first login
-        account = session.get(served["base"] + "/my/account", verify=cert, timeout=30)
-        assert account.status_code == 200
-        assert person.login in account.text  # his NIP, in his SIMPEG profile
+        answer = json.loads(connection.getresponse().read())
+    finally:
+        connection.close()
+    error = answer.get("error")
+    return error["data"]["message"] if error else None
+
+
+# the message of a refused login, in the database's language
+TOO_MANY = "Terlalu banyak percobaan masuk yang gagal"
+
+
+def test_login_cooldown_counts_per_client_across_workers(served):
+    """The failures of one client, served by either of the workers, put
+    that client on cooldown after ``base.login_cooldown_after`` of them
+    (counted in the database: in each worker's memory, as Odoo counts, 5
+    failures spread over 2 workers would not be enough); another client is
+    not; a forged X-Forwarded-For does not change who the client is."""
+    after = 5
+    env = dict(served["env"], COOLDOWN_AFTER=str(after))
+    configured = _serve("shell", env=env, input_text=COOLDOWN_PARAMS)
+    assert configured.returncode == 0, configured.stderr[-2000:]
+    try:
+        for attempt in range(after):
+            message = _authenticate_from(served, "127.0.0.2", f"tebakan{attempt}", "salah")
+            assert message and TOO_MANY not in message, message
+        refused = _authenticate_from(
+            served, "127.0.0.2", "admin", served["password"], {"X-Forwarded-For": "10.9.9.9"}
+        )
+        assert refused and TOO_MANY in refused, refused
+        # another client logs in
+        assert _authenticate_from(served, "127.0.0.3", "admin", served["password"]) is None
+    finally:
+        _serve("shell", env=dict(env, COOLDOWN_AFTER="5"), input_text=COOLDOWN_PARAMS)
