@@ -397,3 +397,54 @@ def make_cluster(source_conf, source_db):
     except BaseException:
         cluster.close()
         raise
+
+
+class PortalClient:
+    """A konsulti's browser on an ``OdooServer``: logs in, posts the
+    new-consultation form with its CSRF token, as the portal page does."""
+
+    def __init__(self, server, login, password=None):
+        import requests
+
+        self.server = server
+        self.session = requests.Session()
+        self.login = login
+        self.password = password or login
+        self.sign_in()
+
+    def _token(self, path):
+        import re
+
+        page = self.session.get(self.server.url + path, timeout=30)
+        page.raise_for_status()
+        match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        if not match:
+            raise AssertionError(f"no CSRF token on {path}")
+        return match.group(1)
+
+    def sign_in(self):
+        resp = self.session.post(
+            self.server.url + "/web/login",
+            data={
+                "login": self.login,
+                "password": self.password,
+                "csrf_token": self._token("/web/login"),
+            },
+            allow_redirects=False,
+            timeout=30,
+        )
+        if resp.status_code not in (302, 303):
+            raise AssertionError(f"login of {self.login} refused ({resp.status_code})")
+
+    def form_token(self):
+        return self._token("/new/ticket")
+
+    def submit(self, data, files=None, token=None):
+        """POST the form; the response, redirects not followed."""
+        return self.session.post(
+            self.server.url + "/submitted/ticket",
+            data=dict(data, csrf_token=token or self.form_token()),
+            files=files,
+            allow_redirects=False,
+            timeout=60,
+        )
