@@ -147,10 +147,31 @@ class EkonsultasiTicketController(HelpdeskTicketController):
         if errors:
             values = self._ekonsultasi_form_values(errors=errors, **kw)
             return request.render("ekonsultasi_addon.portal_create_consultation", values)
+        try:
+            # the consultation and its files together or not at all: a file
+            # that cannot be stored (disk full) leaves no consultation
+            # without its files, and the konsulti his form to send again
+            with request.env.cr.savepoint():
+                ticket = self._ekonsultasi_create_ticket(company, topic, title, description)
+                self._ekonsultasi_attach(ticket, files)
+        except UserError as exc:
+            values = self._ekonsultasi_form_values(errors=[exc.args[0]], **kw)
+            return request.render("ekonsultasi_addon.portal_create_consultation", values)
+        # the receipt by mail: number, topic and answer limit (Pasal 11(5));
+        # sudo: a konsulti may not read mail templates, administrators edit it
+        request.env.ref("ekonsultasi_addon.mail_template_consultation_received").sudo().send_mail(
+            ticket.id, email_layout_xmlid="mail.mail_notification_light"
+        )
+        # ... and on the page he lands on
+        return request.redirect(f"/my/ticket/{ticket.id}?sent=1")
+
+    @staticmethod
+    def _ekonsultasi_create_ticket(company, topic, title, description):
+        """The konsulti's consultation, from the checked values of the form."""
         partner = request.env.user.partner_id
         # sudo: konsulti are portal users without create rights on
         # consultations; every value below is checked or set by this route.
-        ticket = (
+        return (
             request.env["helpdesk.ticket"]
             .sudo()
             .create(
@@ -166,14 +187,6 @@ class EkonsultasiTicketController(HelpdeskTicketController):
                 }
             )
         )
-        self._ekonsultasi_attach(ticket, files)
-        # the receipt by mail: number, topic and answer limit (Pasal 11(5));
-        # sudo: a konsulti may not read mail templates, administrators edit it
-        request.env.ref("ekonsultasi_addon.mail_template_consultation_received").sudo().send_mail(
-            ticket.id, email_layout_xmlid="mail.mail_notification_light"
-        )
-        # ... and on the page he lands on
-        return request.redirect(f"/my/ticket/{ticket.id}?sent=1")
 
     @staticmethod
     def _ekonsultasi_attach(ticket, files):
@@ -230,9 +243,13 @@ class EkonsultasiTicketController(HelpdeskTicketController):
         files, file_errors = self._ekonsultasi_read_files(ticket.company_id)
         if file_errors:
             return request.redirect(back % "resubmit_files")
+        resubmitted = False
         try:
-            ticket.action_resubmit(reason)
+            # the new round and its files together or not at all (disk full)
+            with request.env.cr.savepoint():
+                ticket.action_resubmit(reason)
+                resubmitted = True
+                self._ekonsultasi_attach(ticket, files)
         except UserError:
-            return request.redirect(back % "resubmit_state")
-        self._ekonsultasi_attach(ticket, files)
+            return request.redirect(back % ("resubmit_storage" if resubmitted else "resubmit_state"))
         return request.redirect(f"/my/ticket/{ticket.id}")

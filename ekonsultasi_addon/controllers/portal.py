@@ -93,6 +93,11 @@ class EkonsultasiCustomerPortal(CustomerPortalHelpdesk):
                 "A file was refused: check its type and size against the limits "
                 "below, then submit again."
             ),
+            "resubmit_storage": _(
+                "The file could not be saved: the server's storage is full or cannot "
+                "be written. Nothing was sent. Please try again later, or tell the "
+                "administrator."
+            ),
         }
 
     def _document_check_access(self, model_name, document_id, access_token=None):

@@ -362,6 +362,10 @@ Data.env = env
 Data.setup_ekonsultasi_data()
 Data.setup_working_calendar()
 env["ir.config_parameter"].set_param("web.base.url", "http://127.0.0.1")
+# the konsulti reads Indonesian (the messages of the faults are checked in it)
+env["res.lang"]._activate_lang("id_ID")
+env["ir.module.module"]._load_module_terms(["ekonsultasi_addon"], ["id_ID"])
+(Data.konsulti | Data.konsulti_nagari | Data.konsulti_other).write({"lang": "id_ID"})
 cr.commit()
 emit({
     name: getattr(Data, name).id
