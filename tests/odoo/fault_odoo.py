@@ -413,18 +413,23 @@ class PortalClient:
         self.server = server
         self.session = requests.Session()
         self.login = login
-        self.password = password or login
+        # odoo.tests.new_test_user's password: the login padded to 8 characters
+        self.password = password or login + "x" * (8 - len(login))
         self.sign_in()
 
-    def _token(self, path):
+    def _hidden(self, path):
+        """The hidden inputs of the page ``path`` (CSRF token, form key)."""
         import re
 
         page = self.session.get(self.server.url + path, timeout=30)
         page.raise_for_status()
-        match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-        if not match:
+        hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.text))
+        if "csrf_token" not in hidden:
             raise AssertionError(f"no CSRF token on {path}")
-        return match.group(1)
+        return hidden
+
+    def _token(self, path):
+        return self._hidden(path)["csrf_token"]
 
     def sign_in(self):
         resp = self.session.post(
@@ -438,16 +443,30 @@ class PortalClient:
             timeout=30,
         )
         if resp.status_code not in (302, 303):
-            raise AssertionError(f"login of {self.login} refused ({resp.status_code})")
+            import re
+
+            alerts = re.findall(r'class="alert alert-danger"[^>]*>\s*([^<]+)', resp.text)
+            raise AssertionError(f"login of {self.login} refused ({resp.status_code}): {alerts}")
 
     def form_token(self):
         return self._token("/new/ticket")
 
-    def submit(self, data, files=None, token=None):
-        """POST the form; the response, redirects not followed."""
+    def new_form(self):
+        """The hidden inputs of a new-consultation form (CSRF token and the
+        form's key), as the page gives them."""
+        return self._hidden("/new/ticket")
+
+    def submit(self, data, files=None, token=None, form=None):
+        """POST the form (a new one unless ``form`` is given: the hidden
+        inputs of a form page); the response, redirects not followed."""
+        hidden = dict(form or {})
+        if token:
+            hidden["csrf_token"] = token
+        if "csrf_token" not in hidden:
+            hidden.update(self.new_form())
         return self.session.post(
             self.server.url + "/submitted/ticket",
-            data=dict(data, csrf_token=token or self.form_token()),
+            data=dict(data, **hidden),
             files=files,
             allow_redirects=False,
             timeout=60,
