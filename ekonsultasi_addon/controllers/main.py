@@ -287,5 +287,7 @@ class EkonsultasiTicketController(HelpdeskTicketController):
                 resubmitted = True
                 self._ekonsultasi_attach(ticket, files)
         except UserError:
-            return request.redirect(back % ("resubmit_storage" if resubmitted else "resubmit_state"))
+            return request.redirect(
+                back % ("resubmit_storage" if resubmitted else "resubmit_state")
+            )
         return request.redirect(f"/my/ticket/{ticket.id}")

@@ -29,9 +29,12 @@ class MailMail(models.Model):
                 post_send_callback=post_send_callback,
             )
         reachable = self.browse()
-        for mail_server_id, _alias_domain_id, smtp_from, batch_ids in (
-            self._split_by_mail_configuration()
-        ):
+        for (
+            mail_server_id,
+            _alias_domain_id,
+            smtp_from,
+            batch_ids,
+        ) in self._split_by_mail_configuration():
             batch = self.browse(batch_ids)
             try:
                 session = self.env["ir.mail_server"].connect(

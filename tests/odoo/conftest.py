@@ -12,9 +12,9 @@ if HERE not in sys.path:
 # --------------------------------------------------------------------------
 # Fault tests (issue 12): Odoo in processes of its own, on a cluster of its own
 # --------------------------------------------------------------------------
-import itertools  # noqa: E402
+import itertools
 
-import pytest  # noqa: E402
+import pytest
 
 _fault_names = itertools.count(1)
 

@@ -189,9 +189,7 @@ class FaultCluster:
         ``data_dir`` (a new temporary folder by default)."""
         self.sql("postgres", f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"')
         data_dir = Path(data_dir or tempfile.mkdtemp(prefix="data-", dir=self.dir))
-        shutil.copytree(
-            self.template_filestore, data_dir / "filestore" / name, dirs_exist_ok=True
-        )
+        shutil.copytree(self.template_filestore, data_dir / "filestore" / name, dirs_exist_ok=True)
         return OdooDb(self, name, addons_path, data_dir)
 
 

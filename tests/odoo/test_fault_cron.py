@@ -107,9 +107,7 @@ def smtp():
 
 
 def test_reminders_killed_mid_batch_finish_at_next_run_once_each(fault_db, smtp):
-    (due,) = fault_db.run(
-        MAKE_DUE % {"smtp": smtp.odoo_setup(), "count": COUNT, "batch": BATCH}
-    )
+    (due,) = fault_db.run(MAKE_DUE % {"smtp": smtp.odoo_setup(), "count": COUNT, "batch": BATCH})
     fault_db.data.update(due)
     lines = due["lines"]
     assert len(lines) == COUNT
@@ -135,12 +133,15 @@ def test_reminders_killed_mid_batch_finish_at_next_run_once_each(fault_db, smtp)
     assert worker.returncode == -signal.SIGKILL
     # its PostgreSQL session ends without committing the second batch
     deadline = time.monotonic() + 30
-    while fault_db.cluster.sql(
-        "postgres",
-        "SELECT 1 FROM pg_stat_activity WHERE datname = %s AND state = 'active'"
-        " AND pid <> pg_backend_pid()",
-        (fault_db.name,),
-    ) and time.monotonic() < deadline:
+    while (
+        fault_db.cluster.sql(
+            "postgres",
+            "SELECT 1 FROM pg_stat_activity WHERE datname = %s AND state = 'active'"
+            " AND pid <> pg_backend_pid()",
+            (fault_db.name,),
+        )
+        and time.monotonic() < deadline
+    ):
         time.sleep(0.1)
 
     (killed,) = fault_db.run(COUNTS)
@@ -157,8 +158,9 @@ def test_reminders_killed_mid_batch_finish_at_next_run_once_each(fault_db, smtp)
     assert after["per_ticket"] == [1] * COUNT, "one reminder per consultation"
     # each reminder mailed once to each of its recipients, the reminders of
     # all the consultations (those of the killed batch too)
-    reminders = [(m["subject"], tuple(m["to"])) for m in smtp.received()
-                 if m["subject"] in after["subjects"]]
+    reminders = [
+        (m["subject"], tuple(m["to"])) for m in smtp.received() if m["subject"] in after["subjects"]
+    ]
     assert len(reminders) == len(set(reminders)), "a reminder mail was delivered twice"
     assert {subject for subject, _to in reminders} == set(after["subjects"])
     assert len(after["subjects"]) == COUNT

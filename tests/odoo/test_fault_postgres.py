@@ -37,8 +37,7 @@ def _wait_for_lock_waiters(db, count, timeout=60):
     while time.monotonic() < deadline:
         (n,) = db.cluster.sql(
             "postgres",
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s"
-            " AND wait_event_type = 'Lock'",
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
             (db.name,),
         )[0]
         if n >= count:
@@ -143,10 +142,7 @@ def test_postgres_restarted_during_a_burst_of_submissions(fault_db):
         assert all(attempts[-1] == 303 for _i, attempts in person.outcomes), person.outcomes
     # the submissions waiting in PostgreSQL saw an error, and sent again
     failed_first = [
-        (p.login, i)
-        for p in people
-        for i, attempts in p.outcomes
-        if attempts[0] != 303
+        (p.login, i) for p in people for i, attempts in p.outcomes if attempts[0] != 303
     ]
     assert len(failed_first) >= waiting, failed_first
 

@@ -32,7 +32,9 @@ emit({
     "states": sorted(mails.mapped("state")),
     "ticket_state": env["helpdesk.ticket"].search(
         [("name", "=", "Surat keputusan mutasi")]).ekonsultasi_state,
-    "reasons": sorted(set(mails.filtered(lambda m: m.state == "outgoing").mapped("failure_reason") or [])),
+    "reasons": sorted(
+        set(mails.filtered(lambda m: m.state == "outgoing").mapped("failure_reason"))
+    ),
     # what each mail is to deliver: (subject, address), once per recipient
     "deliveries": sorted(
         [m.subject, address]
@@ -87,9 +89,7 @@ def test_mail_server_down_notifications_wait_then_go_once(fault_db, smtp):
     fault_db.run(QUEUE)  # a second run sends nothing again
     (back,) = fault_db.run(MAILS)
     assert set(back["states"]) == {"sent"}, back
-    received = sorted(
-        [m["subject"], address] for m in smtp.received() for address in m["to"]
-    )
+    received = sorted([m["subject"], address] for m in smtp.received() for address in m["to"])
     # each notification queued while the server was down arrived, once
     assert received == down["deliveries"]
     subjects = {subject for subject, _address in received}
