@@ -42,7 +42,8 @@ class MailMail(models.Model):
                 )
             except Exception as exc:  # noqa: BLE001  # what Odoo's send() catches
                 reason = tools.exception_to_unicode(exc)
-                _logger.warning(
+                # info, as Odoo logs nothing there: the reason is on the mails
+                _logger.info(
                     "outgoing mail server unreachable, %s mail(s) stay in the queue: %s",
                     len(batch),
                     reason,

@@ -15,15 +15,15 @@ import subprocess
 import pytest
 from fault_odoo import PortalClient
 
-STATE = """
-tickets = env["helpdesk.ticket"].search([("name", "=", "Laporan keuangan nagari")])
-emit({
-    "tickets": len(tickets),
-    "files": [(a.name, a.checksum, a.file_size, a.store_fname)
-              for a in env["ir.attachment"].search(
-                  [("res_model", "=", "helpdesk.ticket"), ("res_id", "in", tickets.ids)])],
-})
-"""
+
+def _state(db):
+    """The consultations of the test and their files, as stored."""
+    tickets = db.sql("SELECT id FROM helpdesk_ticket WHERE name = 'Laporan keuangan nagari'")
+    files = db.sql(
+        "SELECT name, checksum, file_size, store_fname FROM ir_attachment"
+        " WHERE res_model = 'helpdesk.ticket'"
+    )
+    return {"tickets": len(tickets), "files": [list(row) for row in files]}
 
 
 def _pdf(size):
@@ -82,7 +82,7 @@ def test_disk_full_upload_refused_whole_then_accepted(fault_db, full_filestore):
         assert resp.status_code == 200, resp.status_code
         assert "Berkas tidak dapat disimpan: penyimpanan server penuh" in resp.text
         assert "Laporan keuangan nagari" in resp.text, "the form keeps what he wrote"
-        (state,) = fault_db.run(STATE)
+        state = _state(fault_db)
         assert state == {"tickets": 0, "files": []}, "no consultation without its file"
         # nothing half-written in the filestore
         leftovers = [
@@ -96,7 +96,7 @@ def test_disk_full_upload_refused_whole_then_accepted(fault_db, full_filestore):
         filler.unlink()
         resp = portal.submit(form, files={"attachment": ("laporan.pdf", pdf, "application/pdf")})
         assert resp.status_code == 303 and "/my/ticket/" in resp.headers["Location"], resp.text
-        (state,) = fault_db.run(STATE)
+        state = _state(fault_db)
         assert state["tickets"] == 1
         ((name, stored_checksum, size, fname),) = state["files"]
         assert (name, stored_checksum, size) == ("laporan.pdf", checksum, len(pdf))
