@@ -1,5 +1,7 @@
 """Lets the Odoo tests of this folder import their shared base classes
-(``ekonsultasi_common``). Imports nothing from Odoo itself."""
+(``ekonsultasi_common``, ``fault_odoo``), and gives the fault tests their
+private PostgreSQL cluster and databases. Imports nothing from Odoo at
+import time (the fixtures read Odoo's configuration when they run)."""
 
 import sys
 from pathlib import Path
