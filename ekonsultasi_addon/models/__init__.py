@@ -8,6 +8,7 @@ from . import ir_attachment
 from . import ir_http
 from . import mail_message
 from . import mail_followers
+from . import mail_mail
 from . import res_config_settings
 from . import res_partner
 from . import ekonsultasi_login_failure
