@@ -1,0 +1,286 @@
+"""Backups (issue 12; Pesisir Selatan Pasal 23, Solok Pasal 20): a backup
+made by the scheduled job's code, the database and the filestore destroyed,
+the backup restored with scripts/restore.sh into a new PostgreSQL cluster,
+and every record and every file compared; a backup of the previous release
+restored and upgraded with ``-u``.
+
+The data must be committed for pg_dump to see it: the tests work on a copy
+of the test database (backup_common.SourceDatabase), not in a
+TransactionCase's transaction."""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+from unittest.mock import patch
+
+from backup_common import (
+    KEY_OPTION,
+    Cluster,
+    SourceDatabase,
+    add_decree_team,
+    add_simpeg_runs,
+    attachment_files,
+    connect,
+    new_key,
+    pdf_bytes,
+    restore,
+    sha256,
+    table_rows,
+)
+from ekonsultasi_common import EkonsultasiDataMixin, wib
+from freezegun import freeze_time
+
+from odoo.tools import config
+
+# the models of the issue, and the accounts and partners they point to
+TABLES = (
+    "helpdesk_ticket",
+    "helpdesk_ticket_round",
+    "helpdesk_ticket_sla",
+    "mail_message",
+    "mail_followers",
+    "ir_attachment",
+    "ekonsultasi_tim_pengelola",
+    "ekonsultasi_tim_pengelola_member",
+    "ekonsultasi_simpeg_sync_run",
+    "ekonsultasi_simpeg_sync_line",
+    "res_users",
+    "res_partner",
+    "res_company_ldap",
+)
+PREVIOUS_VERSION = "18.0.1.2.0"  # the release before migrations/18.0.1.2.1
+
+
+def fill(env):
+    """Consultations with two rounds, answers and messages with attachments,
+    SLA lines, a tim pengelola with its decree scan, SIMPEG sync runs.
+    Returns the data holder (EkonsultasiDataMixin's attributes)."""
+
+    class Data(EkonsultasiDataMixin):
+        pass
+
+    Data.env = env
+    Data.setup_ekonsultasi_data()
+    Data.setup_working_calendar(years=(2026,))
+    konsulti = Data.konsulti.partner_id
+    for i in range(4):
+        ticket = Data.consult_at(
+            wib(2026, 3, 2 + i, 9, 0),
+            konsulti,
+            name=f"Tindak lanjut temuan {i}",
+            attachment_ids=[
+                (0, 0, {"name": f"lampiran-{i}.pdf", "raw": pdf_bytes(f"question {i}")})
+            ],
+        )
+        with freeze_time(wib(2026, 3, 3 + i, 10, 0)):
+            Data.answer(
+                ticket,
+                Data.konsultan_1,
+                body=f"<p>Jawaban {i}</p>",
+                attachments=[(f"jawaban-{i}.pdf", pdf_bytes(f"answer {i}"))],
+            )
+            env.flush_all()
+        if i % 2:
+            with freeze_time(wib(2026, 3, 9, 14, 0)):
+                ticket.action_resubmit("Mohon dasar hukumnya.")
+                env.flush_all()
+            ticket.message_post(
+                body="<p>Dokumen tambahan</p>",
+                author_id=konsulti.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                attachments=[(f"tambahan-{i}.pdf", pdf_bytes(f"more {i}"))],
+            )
+    add_decree_team(env, Data, pdf_bytes("Keputusan Bupati"))
+    add_simpeg_runs(env)
+    env.flush_all()
+    return Data
+
+
+class BackupFixture:
+    """A source database filled with committed data, a backup folder and a
+    key file kept apart from it, the key's path in the configuration."""
+
+    @classmethod
+    def make_source(cls, prefix):
+        cls.tmp = tempfile.mkdtemp(prefix="ekonsultasi-backup-test-")
+        cls.folder = os.path.join(cls.tmp, "target")
+        cls.key = new_key(cls.tmp)
+        cls.config_patch = patch.dict(config.options, {KEY_OPTION: cls.key})
+        cls.config_patch.start()
+        cls.source = SourceDatabase(prefix)
+
+    @classmethod
+    def drop_source(cls):
+        cls.config_patch.stop()
+        cls.source.drop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    @classmethod
+    def destination(cls, env, **values):
+        return env["db.backup"].create(
+            {"folder": cls.folder, "method": "local", "backup_format": "ekonsultasi", **values}
+        )
+
+    @classmethod
+    def backup(cls, folder=None, **values):
+        """One backup to ``folder`` by the scheduled job's code; its run."""
+        folder = folder or cls.folder
+        with cls.source.registry.cursor() as cr:  # committed before the backup
+            env = cls.source.env(cr)
+            if not env["db.backup"].search([("folder", "=", folder)]):
+                cls.destination(env, folder=folder, **values)
+        with cls.source.registry.cursor() as cr:
+            env = cls.source.env(cr)
+            dest = env["db.backup"].search([("folder", "=", folder)])
+            dest.action_backup()
+            run = dest.ekonsultasi_run_ids[:1]
+            result = run.read(["state", "filename", "sha256", "size", "message"])[0]
+        return result
+
+
+class TestBackupRestore(BackupFixture, unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.make_source("ekonsultasi_bk_src")
+        with cls.source.registry.cursor() as cr:
+            fill(cls.source.env(cr))
+        cls.new_run = cls.backup()
+        # what was there when the backup was made (its own run row apart)
+        conn = connect(cls.source.name)
+        with conn:
+            cls.before = {table: table_rows(conn, table) for table in TABLES}
+            cls.files_before = attachment_files(conn, cls.source.filestore)
+        conn.close()
+        # the same database as the previous release left it (the version of
+        # the addon, and the setting that migrations/18.0.1.2.1 repairs)
+        with cls.source.registry.cursor() as cr:
+            cr.execute(
+                "UPDATE ir_module_module SET latest_version = %s WHERE name = 'ekonsultasi_addon'",
+                [PREVIOUS_VERSION],
+            )
+            cls.source.env(cr)["ir.config_parameter"].set_param(
+                "auth_signup.invitation_scope", "b2i"
+            )
+        cls.old_folder = os.path.join(cls.tmp, "target-previous-release")
+        cls.old_run = cls.backup(cls.old_folder)
+        cls.cluster = Cluster()
+        cls.conf = cls.cluster.odoo_conf(os.path.join(cls.tmp, "odoo.conf"))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.cluster.stop()
+        cls.drop_source()
+
+    def test_backup_destroy_restore_identical(self):
+        run = self.new_run
+        self.assertEqual(run["state"], "done", run["message"])
+        path = os.path.join(self.folder, run["filename"])
+        self.assertEqual(sha256(path), run["sha256"])
+        self.assertEqual(os.path.getsize(path), run["size"])
+        with open(path + ".sha256") as sidecar:
+            self.assertEqual(sidecar.read(), f"{run['sha256']}  {run['filename']}\n")
+        # encrypted: neither a zip nor readable SQL
+        with open(path, "rb") as file:
+            head = file.read(1 << 16)
+        self.assertFalse(head.startswith(b"PK"))
+        self.assertNotIn(b"Tindak lanjut temuan", head)
+
+        before, files_before = self.before, self.files_before
+        for table in TABLES:  # the comparison is of something
+            self.assertTrue(before[table][1], f"{table} is empty in the source")
+        with_file = [v for v in files_before.values() if v[2]]
+        self.assertGreaterEqual(len(with_file), 13)  # 4 + 4 + 2 + decree (+ assets)
+        self.assertEqual(len(with_file), len(files_before), "the source misses files")
+
+        self.source.drop()
+        self.assertFalse(os.path.exists(self.source.filestore))
+
+        result = restore(path, self.key, self.conf, "ekonsultasi_restored")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn(f"{len(files_before)} attachment files present", result.stdout)
+
+        conn = self.cluster.connect("ekonsultasi_restored")
+        with conn:
+            for table in TABLES:
+                columns, rows = table_rows(conn, table)
+                self.assertEqual(columns, before[table][0], table)
+                self.assertEqual(len(rows), len(before[table][1]), table)
+                self.assertEqual(rows, before[table][1], table)
+            files_after = attachment_files(conn, self.cluster.filestore("ekonsultasi_restored"))
+        conn.close()
+        self.assertEqual(files_after, files_before)
+        # the configuration came along, without its secrets
+        conf_copy = os.path.join(self.tmp, "ekonsultasi_restored.odoo.conf.from-backup")
+        with open(conf_copy) as file:
+            text = file.read()
+        self.assertIn("admin_passwd = REDACTED", text)
+        self.assertNotIn(config["admin_passwd"], text)
+
+    def test_restore_refuses_a_wrong_key(self):
+        path = os.path.join(self.folder, self.new_run["filename"])
+        wrong = new_key(tempfile.mkdtemp(dir=self.tmp))
+        result = restore(path, wrong, self.conf, "ekonsultasi_wrong_key")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("could not decrypt", result.stderr)
+        conn = self.cluster.connect("postgres")
+        with conn, conn.cursor() as cr:
+            cr.execute("SELECT 1 FROM pg_database WHERE datname = 'ekonsultasi_wrong_key'")
+            self.assertIsNone(cr.fetchone())
+        conn.close()
+
+    def test_restore_previous_release_then_upgrade(self):
+        """A backup of the previous release, restored, then ``-u``: the
+        migration runs on it and the records stay."""
+        run = self.old_run
+        self.assertEqual(run["state"], "done", run["message"])
+        path = os.path.join(self.old_folder, run["filename"])
+        result = restore(path, self.key, self.conf, "ekonsultasi_upgraded")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        conn = self.cluster.connect("ekonsultasi_upgraded")
+        with conn:
+            before = {table: table_rows(conn, table)[1] for table in TABLES}
+        conn.close()
+        log = os.path.join(self.tmp, "upgrade.log")
+        upgrade = subprocess.run(
+            [sys.executable, "-m", "odoo", "-c", self.conf, "-d", "ekonsultasi_upgraded",
+             "-u", "ekonsultasi_addon", "--stop-after-init", "--no-http", f"--logfile={log}"],
+            capture_output=True, text=True, timeout=900, check=False,
+        )  # fmt: skip
+        with open(log) as file:
+            text = file.read()
+        self.assertEqual(upgrade.returncode, 0, text[-3000:])
+        errors = [line for line in text.splitlines() if " ERROR " in line or " CRITICAL " in line]
+        self.assertEqual(errors, [])
+        self.assertTrue(
+            any(
+                "ekonsultasi_addon: Running migration" in line and "18.0.1.2.1" in line
+                for line in text.splitlines()
+            ),
+            "the migration of 18.0.1.2.1 did not run",
+        )
+        conn = self.cluster.connect("ekonsultasi_upgraded")
+        with conn, conn.cursor() as cr:
+            cr.execute(
+                "SELECT latest_version, state FROM ir_module_module"
+                " WHERE name = 'ekonsultasi_addon'"
+            )
+            version, state = cr.fetchone()
+            cr.execute(
+                "SELECT value FROM ir_config_parameter"
+                " WHERE key = 'auth_signup.invitation_scope'"
+            )
+            scope = cr.fetchone()[0]
+            after = {
+                table: table_rows(conn, table)[1]
+                for table in ("helpdesk_ticket", "helpdesk_ticket_round", "ir_attachment")
+            }
+        conn.close()
+        self.assertNotEqual(version, PREVIOUS_VERSION)
+        self.assertEqual(state, "installed")
+        self.assertEqual(scope, "b2b")  # the migration of 18.0.1.2.1 ran
+        for table, rows in after.items():
+            self.assertEqual([r[0] for r in rows], [r[0] for r in before[table]], table)
