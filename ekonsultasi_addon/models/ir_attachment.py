@@ -39,6 +39,19 @@ class IrAttachment(models.Model):
             )
         return super().unlink()
 
+    def _file_write(self, bin_value, checksum):
+        """Odoo 18 writes a new file, and lists it for the filestore garbage
+        collection, before the INSERT of its row: a collection
+        (``_gc_file_store``, which locks ir_attachment in SHARE mode, then
+        deletes the listed files that no row names) running in between
+        deletes the file of an attachment about to be committed (odoo/odoo
+        PR 224833, unmerged in 18.0; Odoo 19.5 reworks the collection). Taking
+        the lock that the INSERT takes anyway (ROW EXCLUSIVE) before the file
+        is written closes that window: the collection waits for this
+        transaction, then sees its row. Writers do not wait for each other."""
+        self.env.cr.execute("LOCK TABLE ir_attachment IN ROW EXCLUSIVE MODE")
+        return super()._file_write(bin_value, checksum)
+
     def _ekonsultasi_check_consultation_files(self):
         if self.env.user._is_superuser():
             return
