@@ -8,6 +8,7 @@ The data must be committed for pg_dump to see it: the tests work on a copy
 of the test database (backup_common.SourceDatabase), not in a
 TransactionCase's transaction."""
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -34,12 +35,14 @@ from backup_common import (
     sha256,
     table_rows,
 )
-from ekonsultasi_common import EkonsultasiDataMixin, wib
+from ekonsultasi_common import EkonsultasiCase, EkonsultasiDataMixin, wib
 from freezegun import freeze_time
 
 from odoo.addons.base.models.ir_attachment import IrAttachment
 from odoo.addons.ekonsultasi_addon.lib import backup as backup_lib
 from odoo.addons.ekonsultasi_addon.models.db_backup import DbBackup
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
 from odoo.tools import config
 
 # the models of the issue, and the accounts and partners they point to
@@ -542,3 +545,150 @@ class TestBackupConsistency(BackupFixture, unittest.TestCase):
         self.assertTrue(waited, "the garbage collection did not wait for the upload")
         self.assertEqual(state["store_fname"], state["fname"])
         self.assertTrue(os.path.exists(os.path.join(self.source.filestore, state["fname"])))
+
+    def run_and_messages(self, folder, **values):
+        """A backup to ``folder``; its run and the messages of its destination."""
+        run = self.backup(folder, **values)
+        with self.source.registry.cursor() as cr:
+            env = self.source.env(cr)
+            dest = env["db.backup"].search([("folder", "=", folder)])
+            failure = env.ref("auto_backup.mail_message_subtype_failure")
+            messages = [
+                {
+                    "body": str(m.body),
+                    "partners": m.partner_ids.ids,
+                    "notified": m.notification_ids.res_partner_id.ids,
+                }
+                for m in dest.message_ids.filtered(lambda m: m.subtype_id == failure)
+            ]
+        return run, messages
+
+    def test_failure_without_key_is_logged_and_notified(self):
+        """No key configured: nothing is written unencrypted, the run says
+        why, auto_backup's failure message reaches the administrators."""
+        folder = os.path.join(self.tmp, "target-no-key")
+        with patch.dict(config.options, {KEY_OPTION: ""}):
+            run, messages = self.run_and_messages(folder)
+        self.assertEqual(run["state"], "failed")
+        self.assertIn("no backup key file configured", run["message"])
+        self.assertFalse(os.path.exists(folder) and os.listdir(folder))
+        self.assertEqual(len(messages), 1)
+        self.assertIn("Backup failed", messages[0]["body"])
+        self.assertIn(self.admin_partner_id, messages[0]["notified"])
+
+    def test_key_readable_by_others_is_refused(self):
+        folder = os.path.join(self.tmp, "target-open-key")
+        loose = os.path.join(self.tmp, "loose.key")
+        shutil.copy(self.key, loose)
+        os.chmod(loose, 0o644)
+        with patch.dict(config.options, {KEY_OPTION: loose}):
+            run, messages = self.run_and_messages(folder)
+        self.assertEqual(run["state"], "failed")
+        self.assertIn("readable by group or others", run["message"])
+        self.assertEqual(len(messages), 1)
+
+    def test_unreachable_destination_fails_loudly(self):
+        """The mounted target is gone: failed, notified."""
+        blocker = os.path.join(self.tmp, "not-a-directory")
+        with open(blocker, "w") as file:
+            file.write("x")
+        run, messages = self.run_and_messages(os.path.join(blocker, "backups"))
+        self.assertEqual(run["state"], "failed")
+        self.assertIn("Not a directory", run["message"])
+        self.assertEqual(len(messages), 1)
+
+    def test_missing_file_in_the_filestore_is_reported(self):
+        """A row whose file is already gone from the live filestore: the
+        backup is made (everything else can be restored) but says which file
+        is missing, and the administrators are told."""
+        fname = self.submit("lost-before-backup")
+        os.unlink(os.path.join(self.source.filestore, fname))
+        try:
+            run, messages = self.run_and_messages(os.path.join(self.tmp, "target-lost"))
+        finally:
+            with self.source.registry.cursor() as cr:
+                self.source.env(cr)["ir.attachment"].search(
+                    [("store_fname", "=", fname)]
+                ).unlink()
+        self.assertEqual(run["state"], "partial")
+        self.assertIn(f"{fname}: missing from the filestore", run["message"])
+        self.assertEqual(len(messages), 1)
+        self.assertIn(fname, messages[0]["body"])
+
+    def test_retention_keeps_days_weeks_months(self):
+        """The grandfather-father-son retention after a backup: other
+        databases' backups and other files are never touched."""
+        folder = os.path.join(self.tmp, "target-retention")
+        os.makedirs(folder)
+        db = self.source.name
+        names = {
+            backup_lib.backup_filename(db, dt.datetime(2026, 11, 30, 2, 0)),  # days
+            backup_lib.backup_filename(db, dt.datetime(2026, 11, 29, 2, 0)),
+            backup_lib.backup_filename(db, dt.datetime(2026, 11, 28, 2, 0)),
+            backup_lib.backup_filename(db, dt.datetime(2026, 11, 27, 2, 0)),
+            backup_lib.backup_filename(db, dt.datetime(2026, 11, 12, 2, 0)),  # neither
+            backup_lib.backup_filename(db, dt.datetime(2026, 10, 15, 2, 0)),  # a month
+            backup_lib.backup_filename(db, dt.datetime(2026, 9, 15, 2, 0)),  # too old
+            backup_lib.backup_filename("other_db", dt.datetime(2020, 1, 1)),
+            "notes.txt",
+        }
+        for name in names:
+            with open(os.path.join(folder, name), "w") as file:
+                file.write("x")
+        with open(os.path.join(folder, sorted(names)[0] + ".sha256"), "w") as file:
+            file.write("x")
+        with freeze_time("2026-12-01 02:00:00"):
+            run = self.backup(folder, keep_daily=3, keep_weekly=2, keep_monthly=3)
+        self.assertEqual(run["state"], "done", run["message"])
+        left = set(os.listdir(folder))
+        self.assertEqual(
+            left - {n for n in left if n.endswith(".sha256")},
+            {
+                run["filename"],  # 1 Dec: a day, its week, its month
+                backup_lib.backup_filename(db, dt.datetime(2026, 11, 30, 2, 0)),  # day
+                backup_lib.backup_filename(db, dt.datetime(2026, 11, 29, 2, 0)),  # day, week
+                backup_lib.backup_filename(db, dt.datetime(2026, 10, 15, 2, 0)),  # month
+                backup_lib.backup_filename("other_db", dt.datetime(2020, 1, 1)),
+                "notes.txt",
+            },
+        )
+        self.assertNotIn(sorted(names)[0] + ".sha256", left)
+
+
+@tagged("post_install", "-at_install", "ekonsultasi")
+class TestBackupAccess(EkonsultasiCase):
+    """Who sees what: the administrators read the run log; the destinations
+    (paths, SFTP passwords) stay with the system administrators, as
+    auto_backup decides; nobody edits a run."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dest = cls.env["db.backup"].create(
+            {"folder": "/var/backups/ekonsultasi-test", "backup_format": "ekonsultasi"}
+        )
+        cls.run_log = cls.env["ekonsultasi.backup.run"].create(
+            {"backup_id": cls.dest.id, "date_start": "2026-12-01 03:00:00", "state": "done"}
+        )
+
+    def test_administrator_reads_the_run_log_only(self):
+        Run = self.env["ekonsultasi.backup.run"].with_user(self.administrator)
+        self.assertEqual(Run.search([("id", "=", self.run_log.id)]), self.run_log)
+        with self.assertRaises(AccessError):
+            self.run_log.with_user(self.administrator).write({"state": "failed"})
+        with self.assertRaises(AccessError):
+            self.dest.with_user(self.administrator).read(["sftp_password"])
+        menu = self.env.ref("ekonsultasi_addon.ekonsultasi_backup_run_menu")
+        self.assertIn(
+            menu.id, self.env["ir.ui.menu"].with_user(self.administrator)._visible_menu_ids()
+        )
+
+    def test_konsultan_and_konsulti_see_nothing(self):
+        for user in (self.konsultan_1, self.konsulti):
+            with self.assertRaises(AccessError):
+                self.env["ekonsultasi.backup.run"].with_user(user).search([])
+
+    def test_default_retention(self):
+        self.assertEqual(
+            (self.dest.keep_daily, self.dest.keep_weekly, self.dest.keep_monthly), (7, 4, 12)
+        )
