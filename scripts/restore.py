@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "ekonsultasi_addon" / "lib"))
 
-import backup as backup_lib  # noqa: E402  (ekonsultasi_addon/lib/backup.py, Odoo-free)
+import backup as backup_lib  # ekonsultasi_addon/lib/backup.py, Odoo-free
 
 
 def say(text):

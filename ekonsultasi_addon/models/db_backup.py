@@ -37,7 +37,6 @@ import time
 import traceback
 import zipfile
 from contextlib import closing
-from datetime import datetime
 
 from odoo import api, fields, models, release, sql_db, tools
 from odoo.service.db import dump_db_manifest
@@ -48,7 +47,6 @@ from ..lib import backup as backup_lib
 _logger = logging.getLogger(__name__)
 
 KEY_FILE_OPTION = "ekonsultasi_backup_key_file"
-LOCK_TIMEOUT = "60s"  # waiting for a running filestore garbage collection
 HASH_CHUNK = 1 << 20
 
 
@@ -109,7 +107,7 @@ class DbBackup(models.Model):
         # only start it (base.group_system) or read it (administrator)
         Run = self.env["ekonsultasi.backup.run"].sudo()
         started = time.monotonic()
-        now = datetime.utcnow().replace(microsecond=0)
+        now = fields.Datetime.now()  # naive UTC, to the second
         run = Run.create({"backup_id": self.id, "date_start": now, "state": "running"})
         filename = backup_lib.backup_filename(self.env.cr.dbname, now)
         try:
@@ -122,7 +120,7 @@ class DbBackup(models.Model):
                 checksum = backup_lib.sha256_file(encrypted)
                 size = os.path.getsize(encrypted)
                 self._ekonsultasi_deliver(encrypted, filename, checksum)
-        except Exception as exc:  # noqa: BLE001 - every failure is logged and notified
+        except Exception as exc:  # every failure is logged and notified
             _logger.exception("Backup %s failed", self.name)
             run.write(
                 {
@@ -143,9 +141,7 @@ class DbBackup(models.Model):
                 "duration": time.monotonic() - started,
                 "attachment_count": info["attachment_count"],
                 "missing_count": len(missing),
-                "message": "\n".join(
-                    f"{fname}: {why}" for fname, why in sorted(missing.items())
-                )
+                "message": "\n".join(f"{fname}: {why}" for fname, why in sorted(missing.items()))
                 or False,
             }
         )
@@ -164,7 +160,8 @@ class DbBackup(models.Model):
         with closing(sql_db.db_connect(dbname).cursor()) as cr:
             # REPEATABLE READ (Odoo's default): the snapshot is taken at the
             # first query after the LOCK, which waits for a running gc
-            cr.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+            # waits at most a minute for a running filestore garbage collection
+            cr.execute("SET LOCAL lock_timeout = '60s'")
             cr.execute("LOCK TABLE ir_attachment IN ROW EXCLUSIVE MODE")
             cr.execute("SELECT pg_export_snapshot()")
             snapshot = cr.fetchone()[0]
@@ -256,9 +253,7 @@ class DbBackup(models.Model):
             partial = os.path.join(self.folder, f".{filename}.partial")
             shutil.copyfile(encrypted, partial)
             os.replace(partial, os.path.join(self.folder, filename))
-            with open(
-                os.path.join(self.folder, filename + backup_lib.CHECKSUM_SUFFIX), "w"
-            ) as out:
+            with open(os.path.join(self.folder, filename + backup_lib.CHECKSUM_SUFFIX), "w") as out:
                 out.write(sidecar)
         elif self.method == "sftp":
             with self.sftp_connection() as remote:
@@ -293,7 +288,7 @@ class DbBackup(models.Model):
                         for victim in (name, name + backup_lib.CHECKSUM_SUFFIX):
                             if victim in names:
                                 remote.remove(f"{self.folder}/{victim}")
-        except Exception as exc:  # noqa: BLE001 - notified, the backup itself is done
+        except Exception as exc:  # notified, the backup itself is done
             _logger.exception("Cleanup of old backups failed: %s", self.name)
             self.message_post(
                 body=self.env._("Cleanup of old backups failed: %(error)s", error=exc),

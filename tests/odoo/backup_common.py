@@ -3,6 +3,7 @@ test database (committed data, unlike a TransactionCase's), a second
 PostgreSQL cluster to restore into, and the comparison of tables and files.
 """
 
+import base64
 import glob
 import hashlib
 import os
@@ -17,6 +18,7 @@ from pathlib import Path
 from unittest.mock import patch
 
 import psycopg2
+from psycopg2 import sql
 
 import odoo
 from odoo import Command, api
@@ -59,7 +61,7 @@ def connect(dbname, port=None, host=None):
 def table_rows(conn, table):
     """Every row of ``table``, every column, in id order."""
     with conn.cursor() as cr:
-        cr.execute(f'SELECT * FROM "{table}" ORDER BY id')  # noqa: S608 - a fixed table name
+        cr.execute(sql.SQL("SELECT * FROM {} ORDER BY id").format(sql.Identifier(table)))
         columns = [col.name for col in cr.description]
         return columns, cr.fetchall()
 
@@ -104,7 +106,11 @@ class SourceDatabase:
             with conn.cursor() as cr:
                 for attempt in range(20):
                     try:
-                        cr.execute(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template}"')
+                        cr.execute(
+                            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                                sql.Identifier(self.name), sql.Identifier(self.template)
+                            )
+                        )
                         break
                     except psycopg2.errors.ObjectInUse:
                         if attempt == 19:
@@ -135,7 +141,11 @@ class SourceDatabase:
         conn.autocommit = True
         try:
             with conn.cursor() as cr:
-                cr.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+                cr.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                        sql.Identifier(self.name)
+                    )
+                )
         finally:
             conn.close()
         shutil.rmtree(self.filestore, ignore_errors=True)
@@ -160,10 +170,14 @@ class Cluster:
             f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off",
             "start",
         )  # fmt: skip
-        conn = psycopg2.connect(dbname="postgres", host="127.0.0.1", port=self.port, user="postgres")
+        conn = psycopg2.connect(
+            dbname="postgres", host="127.0.0.1", port=self.port, user="postgres"
+        )
         conn.autocommit = True
         with conn.cursor() as cr:
-            cr.execute(f'CREATE ROLE "{config["db_user"]}" LOGIN CREATEDB')
+            cr.execute(
+                sql.SQL("CREATE ROLE {} LOGIN CREATEDB").format(sql.Identifier(config["db_user"]))
+            )
         conn.close()
         self.data_dir = tempfile.mkdtemp(prefix="ekonsultasi-restore-data-")
 
@@ -233,8 +247,6 @@ def add_decree_team(env, data, decree):
         ("konsultan", data.konsultan_1.partner_id),
         ("administrator", data.administrator.partner_id),
     ]
-    import base64
-
     return env["ekonsultasi.tim.pengelola"].create(
         {
             "decree_number": "188.45/12/KPTS-BPT-2026",
