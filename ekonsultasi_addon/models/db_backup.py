@@ -60,18 +60,23 @@ class DbBackup(models.Model):
         ondelete={"ekonsultasi": "set default"},
     )
     keep_daily = fields.Integer(
-        default=7, help="Keep the newest backup of each of this many last days."
+        string="Daily backups kept",
+        default=7,
+        help="Keep the newest backup of each of this many last days.",
     )
     keep_weekly = fields.Integer(
-        default=4, help="Keep the newest backup of each of this many last weeks."
+        string="Weekly backups kept",
+        default=4,
+        help="Keep the newest backup of each of this many last weeks.",
     )
     keep_monthly = fields.Integer(
+        string="Monthly backups kept",
         default=12,
         help="Keep the newest backup of each of this many last months. "
         "With the three counts at 0, no backup is deleted.",
     )
     ekonsultasi_run_ids = fields.One2many(
-        comodel_name="ekonsultasi.backup.run", inverse_name="backup_id", string="Runs"
+        comodel_name="ekonsultasi.backup.run", inverse_name="backup_id", string="Backup runs"
     )
 
     _sql_constraints = [

@@ -19,10 +19,11 @@ class EkonsultasiBackupRun(models.Model):
         ondelete="cascade",
         readonly=True,
     )
-    destination = fields.Char(related="backup_id.name", string="Destination name")
+    destination = fields.Char(related="backup_id.name", string="Location")
     date_start = fields.Datetime(string="Start", required=True, readonly=True)
     duration = fields.Float(string="Duration (s)", digits=(16, 1), readonly=True)
     state = fields.Selection(
+        string="Outcome",
         selection=[
             ("running", "Running"),
             ("done", "Done"),
@@ -40,4 +41,4 @@ class EkonsultasiBackupRun(models.Model):
     sha256 = fields.Char(string="SHA-256", readonly=True)
     attachment_count = fields.Integer(string="Attachment files", readonly=True)
     missing_count = fields.Integer(string="Files missing", readonly=True)
-    message = fields.Text(readonly=True)
+    message = fields.Text(string="Details", readonly=True)
