@@ -7,6 +7,7 @@ import base64
 import glob
 import hashlib
 import os
+import pwd
 import secrets
 import shutil
 import socket
@@ -290,3 +291,64 @@ def add_simpeg_runs(env):
         ]
     )
     return runs
+
+
+class SftpServer:
+    """OpenSSH's sshd on a free port of 127.0.0.1, for the user running the
+    tests, with a key of its own (RSA: pysftp reads RSA or DSS keys) and the
+    host key in a known_hosts of a HOME of its own, as the Odoo user's."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="ekonsultasi-sftp-")
+        self.user = pwd.getpwuid(os.getuid()).pw_name
+        self.port = free_port()
+        self.home = os.path.join(self.dir, "home")
+        os.makedirs(os.path.join(self.home, ".ssh"))
+        self.host_key = os.path.join(self.dir, "host_ed25519")
+        self.client_key = os.path.join(self.dir, "client_rsa")
+        keygen = ["ssh-keygen", "-q", "-N", ""]
+        subprocess.run([*keygen, "-t", "ed25519", "-f", self.host_key], check=True)
+        subprocess.run([*keygen, "-t", "rsa", "-b", "2048", "-m", "PEM", "-f", self.client_key],
+                       check=True)  # fmt: skip
+        shutil.copy(self.client_key + ".pub", os.path.join(self.dir, "authorized_keys"))
+        with open(self.host_key + ".pub") as pub:
+            kind, key = pub.read().split()[:2]
+        with open(os.path.join(self.home, ".ssh", "known_hosts"), "w") as known:
+            known.write(f"127.0.0.1 {kind} {key}\n")
+        config_file = os.path.join(self.dir, "sshd_config")
+        with open(config_file, "w") as conf:
+            conf.write(
+                f"Port {self.port}\nListenAddress 127.0.0.1\nHostKey {self.host_key}\n"
+                f"PidFile {self.dir}/sshd.pid\n"
+                f"AuthorizedKeysFile {self.dir}/authorized_keys\n"
+                "PasswordAuthentication no\nKbdInteractiveAuthentication no\n"
+                "PubkeyAuthentication yes\nPermitRootLogin prohibit-password\n"
+                "UsePAM no\nStrictModes no\nSubsystem sftp internal-sftp\n"
+            )
+        if os.getuid() == 0:
+            os.makedirs("/run/sshd", mode=0o755, exist_ok=True)  # privilege separation
+        self.process = subprocess.Popen(
+            [shutil.which("sshd") or "/usr/sbin/sshd", "-D", "-e", "-f", config_file],
+            stdout=subprocess.DEVNULL,
+            stderr=open(os.path.join(self.dir, "sshd.log"), "w"),  # noqa: SIM115
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with closing(socket.socket()) as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    break
+            time.sleep(0.05)
+        else:
+            self.stop()
+            raise RuntimeError("sshd did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def sshd_available():
+    return bool(
+        (shutil.which("sshd") or os.path.exists("/usr/sbin/sshd")) and shutil.which("ssh-keygen")
+    )
