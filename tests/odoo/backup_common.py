@@ -8,17 +8,20 @@ import glob
 import hashlib
 import os
 import pwd
+import re
 import secrets
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 from unittest.mock import patch
 
 import psycopg2
+import requests
 from psycopg2 import sql
 
 import odoo
@@ -352,3 +355,53 @@ def sshd_available():
     return bool(
         (shutil.which("sshd") or os.path.exists("/usr/sbin/sshd")) and shutil.which("ssh-keygen")
     )
+
+
+@contextmanager
+def serve(conf, dbname, log):
+    """Odoo serving ``dbname`` over HTTP on a free port (the service back on
+    its new machine); yields its base URL."""
+    port = free_port()
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "odoo", "-c", conf, "-d", dbname, f"--db-filter=^{dbname}$",
+             "--http-interface=127.0.0.1", f"--http-port={port}", "--max-cron-threads=0",
+             f"--logfile={log}"],
+            stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{url}/web/login", timeout=10).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if process.poll() is not None:
+                raise RuntimeError(f"Odoo stopped (exit {process.returncode}), see {log}")
+            time.sleep(0.2)
+        else:
+            raise RuntimeError(f"Odoo did not answer on {url} in 120 s, see {log}")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+
+
+def portal_login(url, login, password):
+    """A requests session logged in through /web/login, as a browser."""
+    session = requests.Session()
+    page = session.get(f"{url}/web/login", timeout=30).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = session.post(
+        f"{url}/web/login",
+        data={"login": login, "password": password, "csrf_token": token},
+        timeout=60,
+    )
+    response.raise_for_status()
+    return session

@@ -10,7 +10,9 @@ TransactionCase's transaction."""
 
 import datetime as dt
 import hashlib
+import html
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,7 +35,9 @@ from backup_common import (
     connect,
     new_key,
     pdf_bytes,
+    portal_login,
     restore,
+    serve,
     sha1_ok,
     sha256,
     sshd_available,
@@ -238,6 +242,28 @@ class TestBackupRestore(BackupFixture, unittest.TestCase):
             text = file.read()
         self.assertIn("admin_passwd = REDACTED", text)
         self.assertNotIn(config["admin_passwd"], text)
+
+        # the service runs again: the konsulti logs in, sees his consultations
+        # and downloads his file, byte for byte
+        conn = self.cluster.connect("ekonsultasi_restored")
+        with conn, conn.cursor() as cr:
+            cr.execute("SELECT id, res_id FROM ir_attachment WHERE name = 'lampiran-1.pdf'")
+            [[att_id, ticket_id]] = cr.fetchall()
+        conn.close()
+        log = os.path.join(self.tmp, "serve.log")
+        with serve(self.conf, "ekonsultasi_restored", log) as url:
+            session = portal_login(url, "konsulti", "konsulti")
+            page = session.get(f"{url}/my/tickets", timeout=60)
+            ticket_page = session.get(f"{url}/my/ticket/{ticket_id}", timeout=60)
+            # the file's link on his consultation's page (with its access token)
+            link = re.search(rf'href="(/web/content/{att_id}\?[^"]+)"', ticket_page.text)
+            self.assertTrue(link, "no link to the file on the consultation's page")
+            download = session.get(url + html.unescape(link.group(1)), timeout=60)
+        self.assertEqual(page.status_code, 200)
+        for i in range(4):
+            self.assertIn(f"Tindak lanjut temuan {i}", page.text)
+        self.assertEqual(download.status_code, 200)
+        self.assertEqual(hashlib.sha256(download.content).hexdigest(), files_before[att_id][2])
 
     def test_restore_refuses_a_wrong_key(self):
         path = os.path.join(self.folder, self.new_run["filename"])
