@@ -143,7 +143,8 @@ def main():
         )  # fmt: skip
         restore_time = time.perf_counter() - start
         print(
-            f"3. restore.sh (decrypt, load, check): {restore_time:6.2f} s (exit {result.returncode})"
+            f"3. restore.sh (decrypt, load, check): {restore_time:6.2f} s "
+            f"(exit {result.returncode})"
         )
         if result.returncode:
             print(result.stdout + result.stderr)

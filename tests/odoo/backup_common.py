@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from unittest.mock import patch
 
@@ -373,11 +373,9 @@ def serve(conf, dbname, log):
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            try:
+            with suppress(requests.ConnectionError):  # not listening yet
                 if requests.get(f"{url}/web/login", timeout=10).status_code == 200:
                     break
-            except requests.ConnectionError:
-                pass
             if process.poll() is not None:
                 raise RuntimeError(f"Odoo stopped (exit {process.returncode}), see {log}")
             time.sleep(0.2)
