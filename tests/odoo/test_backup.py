@@ -723,6 +723,36 @@ class TestBackupAccess(EkonsultasiCase):
             with self.assertRaises(AccessError):
                 self.env["ekonsultasi.backup.run"].with_user(user).search([])
 
+    def test_indonesian_terms(self):
+        """The menus and the destination form in Bahasa Indonesia, ours
+        (i18n/id.po) and auto_backup's (i18n_extra/id.po)."""
+        self.env["res.lang"]._activate_lang("id_ID")
+        self.env["ir.module.module"]._load_module_terms(
+            ["auto_backup", "ekonsultasi_addon"], ["id_ID"]
+        )
+        env = self.env(context={"lang": "id_ID"})
+        names = {
+            xmlid: env.ref(xmlid).name
+            for xmlid in (
+                "ekonsultasi_addon.ekonsultasi_backup_menu",
+                "ekonsultasi_addon.ekonsultasi_backup_run_menu",
+                "ekonsultasi_addon.ekonsultasi_db_backup_menu",
+                "auto_backup.mail_message_subtype_failure",
+            )
+        }
+        self.assertEqual(
+            list(names.values()),
+            ["Cadangan", "Riwayat pencadangan", "Tujuan pencadangan", "Pencadangan gagal"],
+        )
+        fields = env["db.backup"].fields_get(["folder", "method", "keep_daily", "backup_format"])
+        self.assertEqual(fields["method"]["string"], "Metode")
+        self.assertEqual(fields["keep_daily"]["string"], "Cadangan harian disimpan")
+        self.assertIn(
+            ("ekonsultasi", "Terenkripsi: basis data, filestore dan konfigurasi (e-konsultasi)"),
+            fields["backup_format"]["selection"],
+        )
+        self.assertIn(("local", "Folder lokal atau yang di-mount"), fields["method"]["selection"])
+
     def test_default_retention(self):
         self.assertEqual(
             (self.dest.keep_daily, self.dest.keep_weekly, self.dest.keep_monthly), (7, 4, 12)
