@@ -108,31 +108,47 @@ def sha256_file(path, chunk=1 << 20):
 
 # ------------------------------------------------------------- encryption --
 class BackupKeyError(Exception):
-    """The key file is missing, unreadable, too short or readable by others."""
+    """The key file is missing, unreadable, too short or readable by others,
+    or gpg is missing; ``code`` says which (the addon words it in the
+    user's language), ``path`` and ``detail`` complete it."""
+
+    def __init__(self, code, message, path="", detail=""):
+        super().__init__(message)
+        self.code = code
+        self.path = path
+        self.detail = detail
 
 
 def check_key_file(path):
     """The key file at ``path`` exists, holds at least 32 characters and is
     not readable by group or others; returns the path."""
     if not path:
-        raise BackupKeyError("no backup key file configured (ekonsultasi_backup_key_file)")
+        raise BackupKeyError(
+            "no_key", "no backup key file configured (ekonsultasi_backup_key_file)"
+        )
     try:
         mode = os.stat(path).st_mode
         with open(path, "rb") as file:
             key = file.read().strip()
     except OSError as exc:
-        raise BackupKeyError(f"backup key file {path}: {exc.strerror}") from exc
+        raise BackupKeyError(
+            "unreadable", f"backup key file {path}: {exc.strerror}", path, exc.strerror
+        ) from exc
     if len(key) < 32:
-        raise BackupKeyError(f"backup key file {path} holds fewer than 32 characters")
+        raise BackupKeyError(
+            "short", f"backup key file {path} holds fewer than 32 characters", path
+        )
     if mode & 0o077:
-        raise BackupKeyError(f"backup key file {path} is readable by group or others (chmod 600)")
+        raise BackupKeyError(
+            "open", f"backup key file {path} is readable by group or others (chmod 600)", path
+        )
     return path
 
 
 def _gpg(args, key_file):
     gpg = shutil.which("gpg")
     if not gpg:
-        raise BackupKeyError("gpg (GnuPG) is not installed")
+        raise BackupKeyError("no_gpg", "gpg (GnuPG) is not installed")
     # an empty home of its own: no keyring, no agent of the user is used
     with tempfile.TemporaryDirectory(prefix="ekonsultasi-gpg-") as home:
         subprocess.run(

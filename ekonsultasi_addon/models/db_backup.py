@@ -131,7 +131,7 @@ class DbBackup(models.Model):
                 {
                     "state": "failed",
                     "duration": time.monotonic() - started,
-                    "message": f"{exc}\n\n{traceback.format_exc()}",
+                    "message": f"{self._ekonsultasi_error_text(exc)}\n\n{traceback.format_exc()}",
                 }
             )
             self._ekonsultasi_notify_failure(run)
@@ -299,6 +299,34 @@ class DbBackup(models.Model):
                 body=self.env._("Cleanup of old backups failed: %(error)s", error=exc),
                 subtype_id=self.env.ref("auto_backup.mail_message_subtype_failure").id,
             )
+
+    def _ekonsultasi_error_text(self, exc):
+        """What went wrong, in the user's language where we know it."""
+        if not isinstance(exc, backup_lib.BackupKeyError):
+            return str(exc)
+        if exc.code == "no_key":
+            return self.env._(
+                "No backup key file is configured (ekonsultasi_backup_key_file in the "
+                "Odoo configuration file): nothing was written."
+            )
+        if exc.code == "unreadable":
+            return self.env._(
+                "The backup key file %(path)s cannot be read (%(error)s): nothing was written.",
+                path=exc.path,
+                error=exc.detail,
+            )
+        if exc.code == "short":
+            return self.env._(
+                "The backup key file %(path)s holds fewer than 32 characters: nothing was written.",
+                path=exc.path,
+            )
+        if exc.code == "open":
+            return self.env._(
+                "The backup key file %(path)s is readable by group or others (chmod 600): "
+                "nothing was written.",
+                path=exc.path,
+            )
+        return self.env._("GnuPG (gpg) is not installed on the server: nothing was written.")
 
     def _ekonsultasi_notify_failure(self, run):
         """auto_backup's notification (a message with its *Backup Failed*

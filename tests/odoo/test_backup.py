@@ -607,7 +607,7 @@ class TestBackupConsistency(BackupFixture, unittest.TestCase):
         with patch.dict(config.options, {KEY_OPTION: ""}):
             run, messages = self.run_and_messages(folder)
         self.assertEqual(run["state"], "failed")
-        self.assertIn("no backup key file configured", run["message"])
+        self.assertIn("No backup key file is configured", run["message"])
         self.assertFalse(os.path.exists(folder) and os.listdir(folder))
         self.assertEqual(len(messages), 1)
         self.assertIn("Backup failed", messages[0]["body"])
@@ -621,7 +621,7 @@ class TestBackupConsistency(BackupFixture, unittest.TestCase):
         with patch.dict(config.options, {KEY_OPTION: loose}):
             run, messages = self.run_and_messages(folder)
         self.assertEqual(run["state"], "failed")
-        self.assertIn("readable by group or others", run["message"])
+        self.assertIn("is readable by group or others (chmod 600)", run["message"])
         self.assertEqual(len(messages), 1)
 
     def test_unreachable_destination_fails_loudly(self):
@@ -752,6 +752,13 @@ class TestBackupAccess(EkonsultasiCase):
             fields["backup_format"]["selection"],
         )
         self.assertIn(("local", "Folder lokal atau yang di-mount"), fields["method"]["selection"])
+        # the reason of a failure, as the run log and the notification say it
+        error = backup_lib.BackupKeyError("open", "...", "/etc/odoo/backup.key")
+        self.assertEqual(
+            env["db.backup"]._ekonsultasi_error_text(error),
+            "Berkas kunci cadangan /etc/odoo/backup.key dapat dibaca grup atau pengguna lain "
+            "(chmod 600): tidak ada yang ditulis.",
+        )
 
     def test_default_retention(self):
         self.assertEqual(
