@@ -25,6 +25,7 @@ Exit status 0 only when every step succeeded.
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import os
 import subprocess
@@ -34,9 +35,19 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "ekonsultasi_addon" / "lib"))
 
-import backup as backup_lib  # ekonsultasi_addon/lib/backup.py, Odoo-free
+
+def _load_backup_lib():
+    """ekonsultasi_addon/lib/backup.py (Odoo-free), loaded by its path: the
+    lib folder on sys.path would shadow modules of the same names."""
+    path = ROOT / "ekonsultasi_addon" / "lib" / "backup.py"
+    spec = importlib.util.spec_from_file_location("ekonsultasi_backup_lib", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+backup_lib = _load_backup_lib()
 
 
 def say(text):
