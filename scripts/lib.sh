@@ -29,7 +29,7 @@ LOG_DIR="$STATE/logs"
 APT_PACKAGES=(postgresql postgresql-client libpq-dev libldap2-dev libsasl2-dev
               python3-venv python3-dev
               slapd ldap-utils openssl gcc make
-              wkhtmltopdf poppler-utils fonts-dejavu-core)
+              wkhtmltopdf poppler-utils fonts-dejavu-core gpg)
 # Installed when possible, else their tests are skipped and say so: chromium
 # for the browser tests (Odoo's HttpCase drives it over the DevTools protocol),
 # zbar-tools to decode the QR code of the Lembar Konsultasi in its test.

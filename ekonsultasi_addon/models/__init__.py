@@ -32,3 +32,5 @@ from . import ekonsultasi_simpeg_sync_line
 from . import ekonsultasi_tim_pengelola
 from . import ekonsultasi_tim_pengelola_member
 from . import ekonsultasi_lembar
+from . import ekonsultasi_backup_run
+from . import db_backup

@@ -53,7 +53,18 @@ class IrAttachment(models.Model):
         again later, found on disk, is never written again. Here the file is
         written beside its place, flushed to the disk, then renamed onto its
         name; on any error the partial file is removed and the transaction
-        fails with a message a konsulti understands."""
+        fails with a message a konsulti understands.
+
+        Odoo 18 also writes a new file, and lists it for the filestore garbage
+        collection, before the INSERT of its row: a collection
+        (``_gc_file_store``, which locks ir_attachment in SHARE mode, then
+        deletes the listed files that no row names) running in between
+        deletes the file of an attachment about to be committed (odoo/odoo
+        PR 224833, unmerged in 18.0; Odoo 19.5 reworks the collection). Taking
+        the lock that the INSERT takes anyway (ROW EXCLUSIVE) before the file
+        is written closes that window: the collection waits for this
+        transaction, then sees its row. Writers do not wait for each other."""
+        self.env.cr.execute("LOCK TABLE ir_attachment IN ROW EXCLUSIVE MODE")
         try:
             fname, full_path = self._get_path(bin_value, checksum)
             if os.path.exists(full_path):
