@@ -8,10 +8,13 @@ then start) and releases nothing else. Every submission either lands once
 again, until it lands; none is duplicated, none lost; Odoo serves again by
 itself, without being restarted."""
 
+import logging
 import threading
 import time
 
 from fault_odoo import PortalClient
+
+_logger = logging.getLogger(__name__)
 
 KONSULTI = ("konsulti", "nagari", "konsulti2")
 PER_KONSULTI = 6
@@ -152,7 +155,7 @@ def test_postgres_restarted_during_a_burst_of_submissions(fault_db):
     assert sorted(names) == sorted([*expected, "Burst again 0"])
     assert first.status_code == again.status_code == 303
     assert first.headers["Location"] == again.headers["Location"]
-    print(
+    _logger.info(
         f"PostgreSQL restart: {waiting} submissions waiting; restart took "
         f"{started - stopped:.2f} s; Odoo served again {recovered - started:.2f} s after "
         f"PostgreSQL; first attempts failed: {len(failed_first)}; attempts of those: "
