@@ -2,9 +2,10 @@
 # make bench: prepares the benchmark databases (once) and runs the benchmarks.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+ensure_python_deps
 # SIMPEG directory read benchmark: slapd + python-ldap only, no Odoo needed
 "$PYTHON" "$ROOT/bench/bench_ldap_directory.py"
-odoo_importable || die "Odoo 18 is not importable (run: ODOO_SOURCE=/path/to/odoo make test)"
+ensure_odoo || die "Odoo 18 is not installed (run: ODOO_SOURCE=/path/to/odoo make test)"
 ensure_oca_addons
 pg_start
 write_odoo_conf
@@ -31,4 +32,6 @@ status=0
 "$PYTHON" bench/bench_simpeg_sync.py -c "$ODOO_CONF" --db ekonsultasi_bench || status=1
 # yearly recap, 100,000 consultations in a database of its own (made and filled once)
 "$PYTHON" bench/bench_recap.py -c "$ODOO_CONF" --db ekonsultasi_bench_recap || status=1
+# backup and restore, 100 MiB of files, against Odoo's own dump_db
+"$PYTHON" bench/bench_backup.py -c "$ODOO_CONF" --template ekonsultasi_bench || status=1
 exit "$status"

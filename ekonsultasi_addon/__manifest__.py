@@ -21,8 +21,12 @@
         "auth_ldap",
         "report_xlsx",
         "board",
+        "auto_backup",
     ],
-    "external_dependencies": {"python": ["holidays", "numpy", "python-ldap", "xlsxwriter"]},
+    "external_dependencies": {
+        "python": ["holidays", "numpy", "python-ldap", "xlsxwriter"],
+        "bin": ["gpg", "pg_dump"],
+    },
     "data": [
         "security/ekonsultasi_security.xml",
         "security/ir.model.access.csv",
@@ -50,6 +54,7 @@
         "views/res_company_ldap_views.xml",
         "views/ekonsultasi_simpeg_sync_run_views.xml",
         "views/ekonsultasi_tim_pengelola_views.xml",
+        "views/ekonsultasi_backup_run_views.xml",
         "report/ekonsultasi_recap_reports.xml",
         "report/ekonsultasi_recap_templates.xml",
         "report/ekonsultasi_round_analysis_views.xml",

@@ -26,7 +26,8 @@ ensure_docs_venv() {
     if [[ -x $VENV/bin/sphinx-build && -f $stamp && $(cat "$stamp") == "$want" ]]; then return 0; fi
     log "creating the virtual environment of the documentation ($VENV)"
     rm -rf "$VENV"
-    "$PYTHON" -m venv "$VENV"
+    # from the base Python, not from the project's .venv that holds Odoo
+    "$BASE_PYTHON" -m venv "$VENV"
     "$VENV/bin/python" -m pip install --progress-bar off -q -r "$ROOT/requirements-docs.txt" >&2
     echo "$want" >"$stamp"
 }

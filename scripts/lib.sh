@@ -6,7 +6,15 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="${STATE:-$ROOT/.state}"               # git-ignored local state
-export PYTHON="${PYTHON:-python3}"          # interpreter with Odoo (exported for children)
+# Everything the project installs goes into its own virtual environment
+# (.venv/), never into a system Python. It is made from Debian's Python
+# (/usr/bin/python3) when there is one: an unprivileged system user can run
+# that one (an interpreter under /root, such as pyenv's, it cannot).
+PROJECT_VENV="${PROJECT_VENV:-$ROOT/.venv}"
+if [[ -z ${BASE_PYTHON:-} ]]; then
+    if [[ -x /usr/bin/python3 ]]; then BASE_PYTHON=/usr/bin/python3; else BASE_PYTHON=python3; fi
+fi
+export PYTHON="${PYTHON:-$PROJECT_VENV/bin/python}"  # interpreter with Odoo (exported for children)
 ADDON="ekonsultasi_addon"
 DEMO_DB="${DEMO_DB:-ekonsultasi_demo}"
 TEST_DB="${TEST_DB:-ekonsultasi_test}"
@@ -19,8 +27,9 @@ LOG_DIR="$STATE/logs"
 # System packages needed to build psycopg2 / python-ldap and to run PostgreSQL
 # (and slapd/ldap-utils for the LDAP login of konsulti).
 APT_PACKAGES=(postgresql postgresql-client libpq-dev libldap2-dev libsasl2-dev
+              python3-venv python3-dev
               slapd ldap-utils openssl gcc make
-              wkhtmltopdf poppler-utils fonts-dejavu-core)
+              wkhtmltopdf poppler-utils fonts-dejavu-core gpg)
 # Installed when possible, else their tests are skipped and say so: chromium
 # for the browser tests (Odoo's HttpCase drives it over the DevTools protocol)
 # and to print the PDF of make docs, zbar-tools to decode the QR code of the
@@ -84,7 +93,18 @@ ensure_optional_apt_packages() {
 # reqs_satisfied FILE: true when every "name==version" pin of FILE is installed.
 reqs_satisfied() { "$PYTHON" "$ROOT/scripts/check_reqs.py" "$@" >/dev/null 2>&1; }
 
+# ensure_venv: the project's virtual environment, made once (unless PYTHON
+# names another interpreter).
+ensure_venv() {
+    [[ $PYTHON == "$PROJECT_VENV/bin/python" ]] || return 0
+    if "$PYTHON" -c 'import sys' >/dev/null 2>&1; then return 0; fi
+    log "creating the project's virtual environment $PROJECT_VENV (from $BASE_PYTHON)"
+    "$BASE_PYTHON" -m venv --clear "$PROJECT_VENV" >&2 \
+        || die "could not create $PROJECT_VENV with $BASE_PYTHON (Debian: apt-get install python3-venv)"
+}
+
 ensure_python_deps() {
+    ensure_venv
     if reqs_satisfied "$ROOT/requirements.txt"; then return 0; fi
     log "installing Python dependencies (requirements.txt)"
     pip_install -r "$ROOT/requirements.txt" >&2
@@ -101,6 +121,18 @@ odoo_importable() {
 # Returns 1 (with a clear message) when Odoo is missing and ODOO_SOURCE unset.
 ensure_odoo() {
     if odoo_importable; then return 0; fi
+    if [[ -z ${ODOO_SOURCE:-} ]]; then
+        # an Odoo 18 source tree already installed (editable) into the
+        # system's python3, as this harness did before the project had its
+        # own environment: install the same tree here
+        ODOO_SOURCE="$(cd / && python3 -c 'import os, odoo.release as r
+if r.version_info[0] == 18: print(os.path.dirname(os.path.dirname(os.path.abspath(r.__file__))))' 2>/dev/null)" || ODOO_SOURCE=""
+        if [[ -n $ODOO_SOURCE && -f $ODOO_SOURCE/setup.py ]]; then
+            log "Odoo 18 source found through python3: $ODOO_SOURCE (set ODOO_SOURCE to choose another)"
+        else
+            ODOO_SOURCE=""
+        fi
+    fi
     if [[ -z ${ODOO_SOURCE:-} ]]; then
         warn "Odoo 18 is not importable by '$PYTHON' and ODOO_SOURCE is not set."
         warn "Install it once with:  ODOO_SOURCE=/path/to/odoo-18.0-source make demo   (or make test)"

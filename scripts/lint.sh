@@ -12,25 +12,25 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-VENV="$ROOT/.venv-lint"
+LINT_VENV="$ROOT/.venv-lint"
 LINT_REQS="$ROOT/requirements-lint.txt"
 # the tools need Python >= 3.10; any interpreter will do, the venv isolates them
 LINT_PYTHON="${LINT_PYTHON:-python3}"
 
 ensure_lint_venv() {
-    if [[ ! -x $VENV/bin/python ]] || ! "$VENV/bin/python" -c 'import pip' 2>/dev/null; then
-        log "creating $VENV (OCA's checks, apart from the Python of Odoo)"
-        if ! "$LINT_PYTHON" -m venv --clear "$VENV" >&2; then
+    if [[ ! -x $LINT_VENV/bin/python ]] || ! "$LINT_VENV/bin/python" -c 'import pip' 2>/dev/null; then
+        log "creating $LINT_VENV (OCA's checks, apart from the Python of Odoo)"
+        if ! "$LINT_PYTHON" -m venv --clear "$LINT_VENV" >&2; then
             # Debian ships venv's pip apart
             ensure_apt_packages python3-venv
-            "$LINT_PYTHON" -m venv --clear "$VENV" >&2
+            "$LINT_PYTHON" -m venv --clear "$LINT_VENV" >&2
         fi
     fi
-    if ! "$VENV/bin/python" "$ROOT/scripts/check_reqs.py" "$LINT_REQS" >/dev/null 2>&1; then
-        log "installing the lint tools of requirements-lint.txt into $VENV"
-        "$VENV/bin/python" -m pip install --progress-bar off -q -r "$LINT_REQS" >&2
-        "$VENV/bin/python" "$ROOT/scripts/check_reqs.py" "$LINT_REQS" >&2 \
-            || die "the lint tools of requirements-lint.txt are not all installed in $VENV"
+    if ! "$LINT_VENV/bin/python" "$ROOT/scripts/check_reqs.py" "$LINT_REQS" >/dev/null 2>&1; then
+        log "installing the lint tools of requirements-lint.txt into $LINT_VENV"
+        "$LINT_VENV/bin/python" -m pip install --progress-bar off -q -r "$LINT_REQS" >&2
+        "$LINT_VENV/bin/python" "$ROOT/scripts/check_reqs.py" "$LINT_REQS" >&2 \
+            || die "the lint tools of requirements-lint.txt are not all installed in $LINT_VENV"
     fi
 }
 
@@ -40,8 +40,8 @@ command -v git >/dev/null 2>&1 && git rev-parse --git-dir >/dev/null 2>&1 \
     || die "scripts/lint.sh runs pre-commit, which needs a git checkout"
 log "OCA's checks: ruff, ruff format, pylint-odoo, oca-checks-odoo-module, oca-checks-po"
 # pre-commit keeps its (small) store inside the venv, not in ~/.cache
-export PRE_COMMIT_HOME="$VENV/pre-commit-home"
-if "$VENV/bin/pre-commit" run --all-files --show-diff-on-failure "$@"; then
+export PRE_COMMIT_HOME="$LINT_VENV/pre-commit-home"
+if "$LINT_VENV/bin/pre-commit" run --all-files --show-diff-on-failure "$@"; then
     log "OCA's checks: no finding"
 else
     rc=$?

@@ -15,7 +15,7 @@ if [[ -s $pidfile ]]; then
     rm -f "$pidfile"
 fi
 # the demo SIMPEG directory (slapd under .state/ldap), if it runs
-if [[ -f $STATE/ldap/slapd.pid ]]; then
+if [[ -f $STATE/ldap/slapd.pid && -x $PYTHON ]]; then
     "$PYTHON" "$ROOT/scripts/ldap/demo_directory.py" stop || warn "could not stop the demo SIMPEG directory"
 fi
 if [[ -d $STATE/pg/data ]]; then pg_stop; fi

@@ -1,14 +1,18 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+import re
+import uuid
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 from odoo.tools import plaintext2html
 
 from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
 
 TITLE_MAX_LENGTH = 200
+# the key of a new-consultation form (see _ekonsultasi_sent_before)
+SUBMISSION_KEY = re.compile(r"[0-9a-f]{32}")
 KONSULTI_GROUP = "ekonsultasi_addon.group_ekonsultasi_konsulti"
 
 
@@ -128,8 +132,35 @@ class EkonsultasiTicketController(HelpdeskTicketController):
             "agencies": topics.perangkat_daerah_id.sorted(lambda a: (a.sequence, a.name)),
             "errors": errors or [],
             "form": kw,
+            # a form shown again keeps its key: it was not sent
+            "submission_key": self._ekonsultasi_submission_key(kw) or uuid.uuid4().hex,
             **attachment_limits(company),
         }
+
+    @staticmethod
+    def _ekonsultasi_submission_key(kw):
+        key = kw.get("submission_key") or ""
+        return key if SUBMISSION_KEY.fullmatch(key) else None
+
+    def _ekonsultasi_sent_before(self, key):
+        """The konsulti's consultation sent by the form of ``key``: a form is
+        sent again when he saw an error (the database restarted, the answer
+        was lost) or clicked twice, and must not make a second one."""
+        if not key:
+            return request.env["helpdesk.ticket"]
+        # sudo: the key is readable by system administrators only; the
+        # search is restricted to the current konsulti's own consultations
+        return (
+            request.env["helpdesk.ticket"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", request.env.user.partner_id.id),
+                    ("portal_submission_key", "=", key),
+                ],
+                limit=1,
+            )
+        )
 
     # ------------------------------------------------------------------
     # Routes
@@ -151,6 +182,10 @@ class EkonsultasiTicketController(HelpdeskTicketController):
             return request.redirect("/my")
         if request.httprequest.method != "POST":
             return request.redirect("/new/ticket")
+        key = self._ekonsultasi_submission_key(kw)
+        sent = self._ekonsultasi_sent_before(key)
+        if sent:
+            return request.redirect(f"/my/ticket/{sent.id}?sent=1")
         errors = []
         topics = self._ekonsultasi_topics()
         topic_id = kw.get("category") or ""
@@ -178,10 +213,31 @@ class EkonsultasiTicketController(HelpdeskTicketController):
         if errors:
             values = self._ekonsultasi_form_values(errors=errors, **kw)
             return request.render("ekonsultasi_addon.portal_create_consultation", values)
+        try:
+            # the consultation and its files together or not at all: a file
+            # that cannot be stored (disk full) leaves no consultation
+            # without its files, and the konsulti his form to send again
+            with request.env.cr.savepoint():
+                ticket = self._ekonsultasi_create_ticket(company, topic, title, description, key)
+                attach_files(ticket, files)
+        except UserError as exc:
+            values = self._ekonsultasi_form_values(errors=[exc.args[0]], **kw)
+            return request.render("ekonsultasi_addon.portal_create_consultation", values)
+        # the receipt by mail: number, topic and answer limit (Pasal 11(5));
+        # sudo: a konsulti may not read mail templates, administrators edit it
+        request.env.ref("ekonsultasi_addon.mail_template_consultation_received").sudo().send_mail(
+            ticket.id, email_layout_xmlid="mail.mail_notification_light"
+        )
+        # ... and on the page he lands on
+        return request.redirect(f"/my/ticket/{ticket.id}?sent=1")
+
+    @staticmethod
+    def _ekonsultasi_create_ticket(company, topic, title, description, key=None):
+        """The konsulti's consultation, from the checked values of the form."""
         partner = request.env.user.partner_id
         # sudo: konsulti are portal users without create rights on
         # consultations; every value below is checked or set by this route.
-        ticket = (
+        return (
             request.env["helpdesk.ticket"]
             .sudo()
             .create(
@@ -194,17 +250,10 @@ class EkonsultasiTicketController(HelpdeskTicketController):
                     "partner_id": partner.id,
                     "partner_name": partner.name,
                     "partner_email": partner.email,
+                    "portal_submission_key": key or False,
                 }
             )
         )
-        attach_files(ticket, files)
-        # the receipt by mail: number, topic and answer limit (Pasal 11(5));
-        # sudo: a konsulti may not read mail templates, administrators edit it
-        request.env.ref("ekonsultasi_addon.mail_template_consultation_received").sudo().send_mail(
-            ticket.id, email_layout_xmlid="mail.mail_notification_light"
-        )
-        # ... and on the page he lands on
-        return request.redirect(f"/my/ticket/{ticket.id}?sent=1")
 
     @http.route("/ticket/close", type="http", auth="user", methods=["POST"], csrf=True)
     def support_ticket_close(self, **kw):

@@ -125,11 +125,21 @@ class EkonsultasiCustomerPortal(CustomerPortalHelpdesk):
                 resubmit_reason=reason,
                 file_errors=file_errors,
             )
+        resubmitted = False
         try:
-            ticket.action_resubmit(reason)
+            # the new round and its files together or not at all (disk full)
+            with request.env.cr.savepoint():
+                ticket.action_resubmit(reason)
+                resubmitted = True
+                attach_files(ticket, files)
         except UserError:
-            return request.redirect(back % "resubmit_state")
-        attach_files(ticket, files)
+            if not resubmitted:
+                return request.redirect(back % "resubmit_state")
+            # the files could not be stored: nothing was sent, the page
+            # again with his reason
+            return super().portal_my_ticket(
+                ticket.id, error="resubmit_storage", resubmit_reason=reason
+            )
         return request.redirect(f"/my/ticket/{ticket.id}")
 
     def _ekonsultasi_resubmit_errors(self):
@@ -141,6 +151,11 @@ class EkonsultasiCustomerPortal(CustomerPortalHelpdesk):
             "resubmit_files": _(
                 "Nothing was sent: the files do not obey the limits below. Your "
                 "reason is kept; choose the files again, then submit."
+            ),
+            "resubmit_storage": _(
+                "The file could not be saved: the server's storage is full or cannot "
+                "be written. Nothing was sent. Please try again later, or tell the "
+                "administrator."
             ),
         }
 
@@ -229,7 +244,7 @@ class EkonsultasiCustomerPortal(CustomerPortalHelpdesk):
                 "ekonsultasi_file_errors": kwargs.get("file_errors") or [],
                 # the field the message is shown next to
                 "ekonsultasi_error_field": "attachment"
-                if kwargs.get("error") == "resubmit_files"
+                if kwargs.get("error") in ("resubmit_files", "resubmit_storage")
                 else "reason",
                 # the receipt after sending (number, topic, answer limit)
                 "ekonsultasi_sent": kwargs.get("sent") == "1",

@@ -8,8 +8,10 @@ from . import ir_attachment
 from . import ir_http
 from . import mail_message
 from . import mail_followers
+from . import mail_mail
 from . import res_config_settings
 from . import res_partner
+from . import ekonsultasi_login_failure
 from . import res_users
 from . import resource_calendar
 from . import resource_calendar_attendance
@@ -30,3 +32,5 @@ from . import ekonsultasi_simpeg_sync_line
 from . import ekonsultasi_tim_pengelola
 from . import ekonsultasi_tim_pengelola_member
 from . import ekonsultasi_lembar
+from . import ekonsultasi_backup_run
+from . import db_backup

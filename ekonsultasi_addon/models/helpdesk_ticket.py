@@ -244,6 +244,23 @@ class HelpdeskTicket(models.Model):
         help="The limit to answer the current round, in words, in the time zone of"
         " the calendar that counts it.",
     )
+    portal_submission_key = fields.Char(
+        string="Portal form key",
+        readonly=True,
+        copy=False,
+        groups="base.group_system",
+        help="The key of the portal form that sent the consultation: the same form "
+        "sent again (an error, a lost answer, a second click) finds it instead of "
+        "making a second one.",
+    )
+
+    _sql_constraints = [
+        (
+            "portal_submission_key_unique",
+            "UNIQUE(partner_id, portal_submission_key)",
+            "This form has already been sent.",
+        ),
+    ]
 
     # ------------------------------------------------------------------
     # Computes

@@ -1,6 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import contextlib
+import logging
+import os
+import uuid
+
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
+
+_logger = logging.getLogger(__name__)
 
 
 class IrAttachment(models.Model):
@@ -38,6 +45,53 @@ class IrAttachment(models.Model):
                 )
             )
         return super().unlink()
+
+    def _file_write(self, bin_value, checksum):
+        """Write a file of the filestore whole, or fail. Odoo writes it in
+        place and, when the disk is full, only logs the error: the attachment
+        is kept with an empty or truncated file, and the same file uploaded
+        again later, found on disk, is never written again. Here the file is
+        written beside its place, flushed to the disk, then renamed onto its
+        name; on any error the partial file is removed and the transaction
+        fails with a message a konsulti understands.
+
+        Odoo 18 also writes a new file, and lists it for the filestore garbage
+        collection, before the INSERT of its row: a collection
+        (``_gc_file_store``, which locks ir_attachment in SHARE mode, then
+        deletes the listed files that no row names) running in between
+        deletes the file of an attachment about to be committed (odoo/odoo
+        PR 224833, unmerged in 18.0; Odoo 19.5 reworks the collection). Taking
+        the lock that the INSERT takes anyway (ROW EXCLUSIVE) before the file
+        is written closes that window: the collection waits for this
+        transaction, then sees its row. Writers do not wait for each other."""
+        self.env.cr.execute("LOCK TABLE ir_attachment IN ROW EXCLUSIVE MODE")
+        try:
+            fname, full_path = self._get_path(bin_value, checksum)
+            if os.path.exists(full_path):
+                return fname
+            partial = f"{full_path}.{uuid.uuid4().hex}.part"
+            try:
+                with open(partial, "wb") as fp:
+                    fp.write(bin_value)
+                    fp.flush()
+                    os.fsync(fp.fileno())
+                os.replace(partial, full_path)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.unlink(partial)
+                raise
+            # as Odoo: in the checklist, in case the transaction aborts
+            self._mark_for_gc(fname)
+        except OSError as exc:
+            _logger.error("filestore: cannot write %s: %s", checksum, exc)
+            raise UserError(
+                self.env._(
+                    "The file could not be saved: the server's storage is full or cannot "
+                    "be written. Nothing was sent. Please try again later, or tell the "
+                    "administrator."
+                )
+            ) from exc
+        return fname
 
     def _ekonsultasi_check_consultation_files(self):
         if self.env.user._is_superuser():

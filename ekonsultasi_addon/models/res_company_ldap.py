@@ -23,6 +23,8 @@ login, never an error page.
 
 import logging
 
+import ldap
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessDenied, UserError, ValidationError
 from odoo.tools.misc import str2bool
@@ -33,6 +35,16 @@ from .ekonsultasi_simpeg_mapping_line import default_mapping_lines
 from .res_users import DIRECTORY_USER_KEY
 
 _logger = logging.getLogger(__name__)
+
+# a directory that cannot answer now (stopped, unreachable, hanging, busy),
+# as opposed to one that answers: the konsulti is told, not "wrong password"
+DIRECTORY_UNREACHABLE = (
+    ldap.SERVER_DOWN,
+    ldap.TIMEOUT,
+    ldap.CONNECT_ERROR,
+    ldap.UNAVAILABLE,
+    ldap.BUSY,
+)
 
 # fields added to the configuration dictionaries of auth_ldap (_get_ldap_dicts)
 SIMPEG_CONF_FIELDS = [
@@ -238,6 +250,8 @@ class ResCompanyLdap(models.Model):
             if not conf.get("simpeg_enabled"):
                 return super()._authenticate(conf, login, password)
             return self._simpeg_authenticate(conf, login, password)
+        except AccessDenied:  # refused, with the reason to show
+            raise
         except Exception:  # whatever the directory did, the login is refused
             _logger.exception("Directory %s: login of %r refused", conf.get("ldap_server"), login)
             return False
@@ -254,6 +268,18 @@ class ResCompanyLdap(models.Model):
             _logger.error(
                 "SIMPEG directory %s: login of %r refused: %s", conf["ldap_server"], login, exc
             )
+            if isinstance(getattr(exc, "cause", None), DIRECTORY_UNREACHABLE):
+                # said on the login page; local accounts are not tried here
+                # (auth_ldap asks the directory only for logins it does not
+                # know, or whose local password failed)
+                lang = self.env["res.users"]._ekonsultasi_request_context()
+                raise AccessDenied(
+                    self.with_context(**lang).env._(
+                        "The SIMPEG directory cannot be reached: logging in with a SIMPEG "
+                        "account is not possible right now. Please try again later; if it "
+                        "lasts, tell the administrator. Local accounts can still log in."
+                    )
+                ) from None
             return False
         if found and not simpeg_mapping.is_active(found, mapping):
             # the rule of the synchronisation, which skips and archives them

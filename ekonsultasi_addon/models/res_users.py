@@ -1,5 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import collections
 import datetime
 import logging
 
@@ -19,8 +18,6 @@ PRIVILEGED_GROUPS = (
     "ekonsultasi_addon.group_ekonsultasi_admin",
 )
 # failed logins by (kind, key), on the registry as Odoo keeps its own by address
-FAILURES_ATTR = "_ekonsultasi_login_failures"
-MAX_TRACKED_FAILURES = 100_000  # the oldest are forgotten beyond this
 # context key: the account whose password auth_ldap is about to try in the directories
 DIRECTORY_USER_KEY = "ekonsultasi_directory_user_id"
 KONSULTAN_GROUP = "ekonsultasi_addon.group_ekonsultasi_konsultan"
@@ -276,9 +273,9 @@ class ResUsers(models.Model):
     def _ekonsultasi_check_cooldown(self, sources, login):
         """AccessDenied when the login or the address is on cooldown (no
         attempt is made then, none is counted: as Odoo's own cooldown)."""
-        failures = getattr(self.env.registry, FAILURES_ATTR, None) or {}
+        counts = self.env["ekonsultasi.login.failure"]._ekonsultasi_counts(sources)
         for source in sources:
-            count, previous = failures.get(source, (0, datetime.datetime.min))
+            count, previous = counts.get(source, (0, datetime.datetime.min))
             if self._on_login_cooldown(count, previous):
                 _logger.warning(
                     "Login attempt of %r refused without trying it: %d failures for the "
@@ -295,23 +292,16 @@ class ResUsers(models.Model):
 
     @classmethod
     def _ekonsultasi_count_failure(cls, sources):
-        failures = getattr(cls.pool, FAILURES_ATTR, None)
-        if failures is None:
-            failures = collections.OrderedDict()
-            setattr(cls.pool, FAILURES_ATTR, failures)
-        now = datetime.datetime.now()
-        for source in sources:
-            count, _previous = failures.pop(source, (0, None))
-            failures[source] = (count + 1, now)
-        while len(failures) > MAX_TRACKED_FAILURES:
-            failures.popitem(last=False)
+        # in a transaction of its own, committed: the login's is rolled back
+        with cls.pool.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["ekonsultasi.login.failure"]._ekonsultasi_add(sources, datetime.datetime.now())
 
     @classmethod
     def _ekonsultasi_forget_failures(cls, sources, address):
-        failures = getattr(cls.pool, FAILURES_ATTR, None)
-        for source in sources:
-            if failures is not None:
-                failures.pop(source, None)
+        with cls.pool.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["ekonsultasi.login.failure"]._ekonsultasi_forget(sources)
         # a directory login that created its account succeeded after Odoo's own
         # attempt failed and was counted against the address: forget it, as
         # Odoo does after a success

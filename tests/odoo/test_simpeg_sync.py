@@ -346,6 +346,37 @@ class TestSimpegSync(TransactionCase):
         self.assertEqual((run.created_count, run.updated_count, run.archived_count), (0, 0, 0))
         self.assertEqual(self.ldap_users().read(["active", "jabatan_name"]), before)
 
+    def test_directory_answering_partly_changes_nothing(self):
+        """Issue 12: the directory stops answering in the middle of a pass
+        (slapd paused with SIGSTOP: the connection stays open, the next page
+        never comes). The run ends on the time-out, failed, says why, and
+        changes nothing; the pass after slapd is back applies the change."""
+        self.sync()
+        (person,) = self.restore_later("pelaksana")
+        simpeg_odoo.modify(self.directory, person, title="Analis Keuangan")
+        server = self.directory.server
+        self.addCleanup(server.resume)
+        self.server.ldap_timeout = 1
+        original = type(self.Run)._simpeg_entries
+
+        def stalling(run, *args, **kwargs):
+            for count, item in enumerate(original(run, *args, **kwargs)):
+                if count == 20:
+                    server.pause()
+                yield item
+
+        before = self.ldap_users().read(["active", "jabatan_name"])
+        with patch.object(type(self.Run), "_simpeg_entries", stalling):
+            run = self.sync()
+        server.resume()
+        self.assertEqual(run.state, "failed")
+        self.assertIn("stopped after", run.error_message)
+        self.assertEqual((run.created_count, run.updated_count, run.archived_count), (0, 0, 0))
+        self.assertEqual(self.ldap_users().read(["active", "jabatan_name"]), before)
+        again = self.sync()
+        self.assertEqual(again.state, "done", again.error_message)
+        self.assertEqual(self.user("pelaksana").jabatan_name, "Analis Keuangan")
+
     def test_unreachable_directory_fails_cleanly(self):
         self.sync()
         count = len(self.ldap_users(active=True))
