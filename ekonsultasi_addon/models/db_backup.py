@@ -76,7 +76,11 @@ class DbBackup(models.Model):
         "With the three counts at 0, no backup is deleted.",
     )
     ekonsultasi_run_ids = fields.One2many(
-        comodel_name="ekonsultasi.backup.run", inverse_name="backup_id", string="Backup runs"
+        comodel_name="ekonsultasi.backup.run",
+        inverse_name="backup_id",
+        string="Backup runs",
+        help="The runs of this backup destination, latest first: when, how long, "
+        "how big, how they ended.",
     )
 
     _sql_constraints = [

@@ -18,10 +18,18 @@ class EkonsultasiBackupRun(models.Model):
         index=True,
         ondelete="cascade",
         readonly=True,
+        help="The backup destination (local folder or SFTP server) this run wrote to.",
     )
     destination = fields.Char(related="backup_id.name", string="Location")
-    date_start = fields.Datetime(string="Start", required=True, readonly=True)
-    duration = fields.Float(string="Duration (s)", digits=(16, 1), readonly=True)
+    date_start = fields.Datetime(
+        string="Start", required=True, readonly=True, help="When the backup run started."
+    )
+    duration = fields.Float(
+        string="Duration (s)",
+        digits=(16, 1),
+        readonly=True,
+        help="How long the run took, in seconds.",
+    )
     state = fields.Selection(
         string="Outcome",
         selection=[
@@ -34,11 +42,37 @@ class EkonsultasiBackupRun(models.Model):
         default="running",
         readonly=True,
         index=True,
+        help="How the run ended: running, done, done with attachment files missing, or failed.",
     )
-    filename = fields.Char(string="File", readonly=True)
+    filename = fields.Char(
+        string="File", readonly=True, help="Name of the encrypted backup file written."
+    )
     # bytes, as a float: an Integer column stops at 2 GiB
-    size = fields.Float(string="Size (bytes)", digits=(16, 0), readonly=True)
-    sha256 = fields.Char(string="SHA-256", readonly=True)
-    attachment_count = fields.Integer(string="Attachment files", readonly=True)
-    missing_count = fields.Integer(string="Files missing", readonly=True)
-    message = fields.Text(string="Details", readonly=True)
+    size = fields.Float(
+        string="Size (bytes)",
+        digits=(16, 0),
+        readonly=True,
+        help="Size of the encrypted backup file, in bytes.",
+    )
+    sha256 = fields.Char(
+        string="SHA-256",
+        readonly=True,
+        help="SHA-256 checksum of the encrypted backup file, to check a copy before restoring it.",
+    )
+    attachment_count = fields.Integer(
+        string="Attachment files",
+        readonly=True,
+        help="Number of attachment files of the database snapshot copied into the backup.",
+    )
+    missing_count = fields.Integer(
+        string="Files missing",
+        readonly=True,
+        help="Attachment files of the snapshot that could not be copied (absent or"
+        " with a wrong checksum).",
+    )
+    message = fields.Text(
+        string="Details",
+        readonly=True,
+        help="The error of a failed run, or the attachment files missing from the "
+        "filestore with the reason.",
+    )
