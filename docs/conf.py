@@ -37,3 +37,15 @@ html_theme_options = {
     "show_powered_by": False,
 }
 html_show_sourcelink = False
+
+
+def _note_traceability(app, docname, source):
+    """kebutuhan.rst depends on traceability.csv even while the file is missing
+    (a failed csv-table records no dependency): the page is rebuilt once it
+    appears or changes, not left as cached."""
+    if docname == "kebutuhan":
+        app.env.note_dependency("traceability.csv")
+
+
+def setup(app):
+    app.connect("source-read", _note_traceability)
