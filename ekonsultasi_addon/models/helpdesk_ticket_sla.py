@@ -241,12 +241,13 @@ class HelpdeskTicketSla(models.Model):
 
     @api.model
     def _ekonsultasi_round_line_sql(self, round_id):
-        """A subquery (for ``LEFT JOIN LATERAL``) giving ``id`` and ``deadline``
-        of the SLA line of the round ``round_id`` (an SQL expression, such as
-        ``r.id``): :meth:`_ekonsultasi_first` in SQL, for the queries that read
-        thousands of rounds (tests/odoo/test_one_rule.py compares them)."""
+        """A subquery (for ``LEFT JOIN LATERAL``) giving ``id``, ``deadline``
+        and ``sla_id`` (the policy) of the SLA line of the round ``round_id``
+        (an SQL expression, such as ``r.id``): :meth:`_ekonsultasi_first` in
+        SQL, for the queries that read thousands of rounds
+        (tests/odoo/test_one_rule.py compares them)."""
         return SQL(
-            "SELECT s.id, s.deadline FROM helpdesk_ticket_sla s"
+            "SELECT s.id, s.deadline, s.sla_id FROM helpdesk_ticket_sla s"
             " WHERE s.round_id = %s ORDER BY %s LIMIT 1",
             SQL(round_id),
             SQL(outcome.first_line_order_sql("s")),

@@ -199,8 +199,7 @@ class EkonsultasiRoundAnalysis(models.Model):
                   JOIN helpdesk_ticket t ON t.id = r.ticket_id AND t.active
              LEFT JOIN LATERAL (%s) l ON TRUE
              LEFT JOIN LATERAL (SELECT %s AS outcome) o ON TRUE
-             LEFT JOIN helpdesk_ticket_sla ls ON ls.id = l.id
-             LEFT JOIN helpdesk_sla sp ON sp.id = ls.sla_id
+             LEFT JOIN helpdesk_sla sp ON sp.id = l.sla_id
              LEFT JOIN helpdesk_ticket_team tm ON tm.id = t.team_id
                   JOIN res_company co ON co.id = t.company_id
              LEFT JOIN resource_calendar cal ON cal.id = %s
