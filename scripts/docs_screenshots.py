@@ -214,7 +214,8 @@ class Chromium:
 
     def stabilise(self, settle):
         self.js(
-            f"{DEEP_QUERY}; (() => {{ for (const root of [document.head, ...window.__shadowRoots()]) {{"
+            f"{DEEP_QUERY}; (() => {{"
+            " for (const root of [document.head, ...window.__shadowRoots()]) {"
             " const s = document.createElement('style');"
             f" s.textContent = {json.dumps(STABLE_CSS)};"
             " root.appendChild(s); }"
@@ -315,7 +316,7 @@ def xmlid(admin, name):
     return rows[0]["res_id"]
 
 
-def backend_action(browser, url, action):
+def backend_action(browser, action):
     """Open an action of the web client from JS (a dialog such as a wizard
     has no URL of its own)."""
     browser.js(
@@ -324,72 +325,107 @@ def backend_action(browser, url, action):
     )
 
 
-def take(args):
-    out = args.out
-    os.makedirs(out, exist_ok=True)
-    url = args.url.rstrip("/")
-    admin = Odoo(url, args.db, *ADMIN)
-    konsulti = Odoo(url, args.db, *KONSULTI)
-    konsultan = Odoo(url, args.db, *KONSULTAN)
-    inspektur = Odoo(url, args.db, *INSPEKTUR)
-    answered = xmlid(admin, "ekonsultasi_addon.ticket_03")
-    resubmitted = xmlid(admin, "ekonsultasi_addon.ticket_02")
-    lembar = xmlid(admin, "ekonsultasi_addon.ticket_lembar")
-    tickets = "/odoo/action-helpdesk_mgmt.helpdesk_ticket_action"
-    # (file, person, what to do): each step a function of the browser
-    steps = []
+class Pictures:
+    """One method per picture, named after its file; PICTURES says who is
+    logged in for it (None: nobody)."""
 
-    def step(name, person):
-        def register(function):
-            steps.append((name, person, function))
-            return function
+    TICKETS = "/odoo/action-helpdesk_mgmt.helpdesk_ticket_action"
+    PICTURES = [
+        ("konsulti_masuk.png", None),
+        ("konsulti_beranda.png", "konsulti"),
+        ("konsulti_daftar.png", "konsulti"),
+        ("konsulti_baru.png", "konsulti"),
+        ("konsulti_jawaban.png", "konsulti"),
+        ("konsulti_ajukan_kembali.png", "konsulti"),
+        ("konsulti_tutup.png", "konsulti"),
+        ("lembar_konsultasi.png", "konsulti"),
+        ("konsultan_daftar.png", "konsultan"),
+        ("konsultan_konsultasi.png", "konsultan"),
+        ("konsultan_menjawab.png", "konsultan"),
+        ("konsultan_dasbor.png", "konsultan"),
+        ("tim_menu_laporan.png", "inspektur"),
+        ("tim_dasbor.png", "inspektur"),
+        ("tim_angka.png", "inspektur"),
+        ("tim_rekap.png", "inspektur"),
+        ("tim_analisis.png", "inspektur"),
+        ("tim_lembar_cetak.png", "inspektur"),
+    ]
 
-        return register
+    def __init__(self, url, db, out):
+        self.url = url
+        self.out = out
+        admin = Odoo(url, db, *ADMIN)
+        self.people = {
+            "konsulti": Odoo(url, db, *KONSULTI),
+            "konsultan": Odoo(url, db, *KONSULTAN),
+            "inspektur": Odoo(url, db, *INSPEKTUR),
+        }
+        # the demo consultations: answered (round 1), submitted again
+        # (round 2), and three rounds for the Lembar Konsultasi
+        self.answered = xmlid(admin, "ekonsultasi_addon.ticket_03")
+        self.resubmitted = xmlid(admin, "ekonsultasi_addon.ticket_02")
+        self.lembar = xmlid(admin, "ekonsultasi_addon.ticket_lembar")
 
-    @step("konsulti_masuk.png", None)
-    def _login(b):
-        b.open(f"{url}/web/login", PHONE, "form.oe_login_form:not(.d-none)")
+    def path(self, name):
+        return os.path.join(self.out, name)
+
+    def take(self, only=None):
+        failed = []
+        browser = Chromium()
+        try:
+            for name, person in self.PICTURES:
+                if only and name not in only:
+                    continue
+                started = time.monotonic()
+                try:
+                    if person is None:
+                        browser.send("Network.clearBrowserCookies")
+                    else:
+                        browser.login_as(self.people[person])
+                    getattr(self, name.removesuffix(".png"))(browser, self.path(name))
+                    print(f"  {name} ({time.monotonic() - started:.1f} s)", file=sys.stderr)
+                except Exception as error:  # noqa: BLE001 - one picture failed, the others still
+                    failed.append(name)
+                    print(f"  {name} FAILED: {error}", file=sys.stderr)
+        finally:
+            browser.close()
+        return failed
+
+    # -- the konsulti, on a phone ---------------------------------------
+    def konsulti_masuk(self, b, path):
+        b.open(f"{self.url}/web/login", PHONE, "form.oe_login_form:not(.d-none)")
         b.js(f"document.querySelector('input[name=login]').value = {json.dumps(KONSULTI[0])}")
-        b.shot(os.path.join(out, "konsulti_masuk.png"))
+        b.shot(path)
 
-    @step("konsulti_beranda.png", konsulti)
-    def _home(b):
-        b.open(f"{url}/my", PHONE, ".o_portal_my_home")
-        b.shot(os.path.join(out, "konsulti_beranda.png"))
+    def konsulti_beranda(self, b, path):
+        b.open(f"{self.url}/my", PHONE, ".o_portal_my_home")
+        b.shot(path)
 
-    @step("konsulti_daftar.png", konsulti)
-    def _list(b):
-        b.open(f"{url}/my/tickets", PHONE, ".o_ekonsultasi_new_button")
-        b.shot(os.path.join(out, "konsulti_daftar.png"))
+    def konsulti_daftar(self, b, path):
+        b.open(f"{self.url}/my/tickets", PHONE, ".o_ekonsultasi_new_button")
+        b.shot(path)
 
-    @step("konsulti_baru.png", konsulti)
-    def _new(b):
-        b.open(f"{url}/new/ticket", PHONE, "form[action='/submitted/ticket']")
-        b.shot(os.path.join(out, "konsulti_baru.png"))
+    def konsulti_baru(self, b, path):
+        b.open(f"{self.url}/new/ticket", PHONE, "form[action='/submitted/ticket']")
+        b.shot(path)
 
-    @step("konsulti_jawaban.png", konsulti)
-    def _answer(b):
-        b.open(f"{url}/my/ticket/{answered}", PHONE, "#ekonsultasi_rounds", settle=3)
+    def konsulti_jawaban(self, b, path):
+        b.open(f"{self.url}/my/ticket/{self.answered}", PHONE, "#ekonsultasi_rounds", settle=3)
         b.wait_for(".o-mail-Message")
         b.stabilise(1)
-        b.shot(os.path.join(out, "konsulti_jawaban.png"), max_height=4000)
+        b.shot(path, max_height=4000)
 
-    @step("konsulti_ajukan_kembali.png", konsulti)
-    def _resubmit(b):
-        b.open(f"{url}/my/ticket/{answered}", PHONE, "#ekonsultasi_resubmit", settle=3)
-        b.shot(os.path.join(out, "konsulti_ajukan_kembali.png"), selector="#ekonsultasi_resubmit")
+    def konsulti_ajukan_kembali(self, b, path):
+        b.open(f"{self.url}/my/ticket/{self.answered}", PHONE, "#ekonsultasi_resubmit", settle=3)
+        b.shot(path, selector="#ekonsultasi_resubmit")
 
-    @step("konsulti_tutup.png", konsulti)
-    def _close(b):
-        b.open(f"{url}/my/ticket/{answered}", PHONE, "div[name=ticket_close_buttons]")
-        b.shot(
-            os.path.join(out, "konsulti_tutup.png"),
-            selector=["div[name=ticket_close_buttons]", "#ekonsultasi_lembar"],
-        )
+    def konsulti_tutup(self, b, path):
+        b.open(f"{self.url}/my/ticket/{self.answered}", PHONE, "div[name=ticket_close_buttons]")
+        b.shot(path, selector=["div[name=ticket_close_buttons]", "#ekonsultasi_lembar"])
 
-    @step("lembar_konsultasi.png", konsulti)
-    def _lembar(b):
-        pdf = konsulti.download(f"/my/ticket/{lembar}/lembar")
+    def lembar_konsultasi(self, b, path):
+        """The first page of the PDF the konsulti downloads."""
+        pdf = self.people["konsulti"].download(f"/my/ticket/{self.lembar}/lembar")
         if not pdf.startswith(b"%PDF"):
             raise RuntimeError("/my/ticket/<id>/lembar gave no PDF")
         if not shutil.which("pdftoppm"):
@@ -398,47 +434,24 @@ def take(args):
             source = os.path.join(tmp, "lembar.pdf")
             with open(source, "wb") as f:
                 f.write(pdf)
-            subprocess.run(
-                [
-                    "pdftoppm",
-                    "-png",
-                    "-r",
-                    "90",
-                    "-f",
-                    "1",
-                    "-l",
-                    "1",
-                    "-singlefile",
-                    source,
-                    os.path.join(out, "lembar_konsultasi"),
-                ],
-                check=True,
-            )
+            page = ["-f", "1", "-l", "1", "-singlefile"]
+            target = path.removesuffix(".png")
+            subprocess.run(["pdftoppm", "-png", "-r", "90", *page, source, target], check=True)
 
-    @step("konsultan_daftar.png", konsultan)
-    def _konsultan_list(b):
-        b.open(
-            f"{url}/odoo/action-helpdesk_mgmt.helpdesk_ticket_action",
-            DESKTOP,
-            ".o_kanban_record, .o_data_row",
-        )
-        b.shot(os.path.join(out, "konsultan_daftar.png"), full=False)
+    # -- the konsultan, at 1366 px --------------------------------------
+    def konsultan_daftar(self, b, path):
+        b.open(f"{self.url}{self.TICKETS}", DESKTOP, ".o_kanban_record, .o_data_row")
+        b.shot(path, full=False)
 
-    @step("konsultan_konsultasi.png", konsultan)
-    def _konsultan_ticket(b):
-        b.open(f"{url}{tickets}/{resubmitted}", DESKTOP, ".o_form_view .o-mail-Message", settle=2)
-        b.shot(os.path.join(out, "konsultan_konsultasi.png"), max_height=1800)
+    def konsultan_konsultasi(self, b, path):
+        url = f"{self.url}{self.TICKETS}/{self.resubmitted}"
+        b.open(url, DESKTOP, ".o_form_view .o-mail-Message", settle=2)
+        b.shot(path, max_height=1800)
 
-    @step("konsultan_menjawab.png", konsultan)
-    def _konsultan_answer(b):
+    def konsultan_menjawab(self, b, path):
         # a tall window: the chatter scrolls inside the form, out of a picture's reach
-        b.open(
-            f"{url}{tickets}/{resubmitted}",
-            DESKTOP,
-            ".o-mail-Chatter-sendMessage",
-            settle=2,
-            height=2400,
-        )
+        url = f"{self.url}{self.TICKETS}/{self.resubmitted}"
+        b.open(url, DESKTOP, ".o-mail-Chatter-sendMessage", settle=2, height=2400)
         b.js("document.querySelector('.o-mail-Chatter-sendMessage').click()")
         b.wait_for(".o-mail-Composer-input")
         text = (
@@ -451,92 +464,51 @@ def take(args):
             " t.dispatchEvent(new Event('input', {bubbles: true})); })()"
         )
         b.stabilise(1)
-        b.shot(
-            os.path.join(out, "konsultan_menjawab.png"),
-            selector=[".o-mail-Chatter-topbar", ".o-mail-Composer", ".o-mail-Message"],
-            max_height=900,
-        )
+        selector = [".o-mail-Chatter-topbar", ".o-mail-Composer", ".o-mail-Message"]
+        b.shot(path, selector=selector, max_height=900)
 
-    @step("konsultan_dasbor.png", konsultan)
-    def _konsultan_dashboard(b):
-        b.open(f"{url}/odoo/ekonsultasi-dashboard", DESKTOP, ".o_kanban_record")
-        b.shot(os.path.join(out, "konsultan_dasbor.png"), full=False)
+    def konsultan_dasbor(self, b, path):
+        b.open(f"{self.url}/odoo/ekonsultasi-dashboard", DESKTOP, ".o_kanban_record")
+        b.shot(path, full=False)
 
-    @step("tim_rekap.png", inspektur)
-    def _recap(b):
-        b.open(f"{url}/odoo/ekonsultasi-inspektur", DESKTOP, ".o_action_manager .o_view_controller")
-        backend_action(b, url, "ekonsultasi_addon.ekonsultasi_recap_wizard_action")
-        b.wait_for(".modal .o_form_view")
-        b.stabilise(1.5)
-        b.shot(os.path.join(out, "tim_rekap.png"), selector=".modal-content")
-
-    @step("tim_menu_laporan.png", inspektur)
-    def _reporting_menu(b):
-        b.open(f"{url}/odoo/ekonsultasi-inspektur", DESKTOP, ".o_menu_sections")
+    # -- the tim pengelola / Inspektur, at 1366 px ----------------------
+    def tim_menu_laporan(self, b, path):
+        b.open(f"{self.url}/odoo/ekonsultasi-inspektur", DESKTOP, ".o_menu_sections")
         # the last section of the app's menu bar: Laporan (Reporting)
         b.js("[...document.querySelectorAll('.o_menu_sections .dropdown-toggle')].pop().click()")
         b.wait_for(".o-dropdown--menu .dropdown-item")
         b.stabilise(1)
-        b.shot(
-            os.path.join(out, "tim_menu_laporan.png"),
-            selector=[".o_main_navbar", ".o-dropdown--menu"],
-        )
+        b.shot(path, selector=[".o_main_navbar", ".o-dropdown--menu"])
 
-    @step("tim_angka.png", inspektur)
-    def _figures(b):
-        b.open(f"{url}/odoo/ekonsultasi-figures", DESKTOP, ".o_form_view", settle=2)
-        b.shot(os.path.join(out, "tim_angka.png"), full=False)
+    def tim_dasbor(self, b, path):
+        ready = ".o_dashboard .o_graph_renderer canvas"
+        b.open(f"{self.url}/odoo/ekonsultasi-inspektur", DESKTOP, ready, settle=3)
+        b.shot(path, max_height=1600)
 
-    @step("tim_dasbor.png", inspektur)
-    def _dashboard(b):
-        b.open(
-            f"{url}/odoo/ekonsultasi-inspektur",
-            DESKTOP,
-            ".o_dashboard .o_graph_renderer canvas",
-            settle=3,
-        )
-        b.shot(os.path.join(out, "tim_dasbor.png"), max_height=1600)
+    def tim_angka(self, b, path):
+        b.open(f"{self.url}/odoo/ekonsultasi-figures", DESKTOP, ".o_form_view", settle=2)
+        b.shot(path, full=False)
 
-    @step("tim_analisis.png", inspektur)
-    def _analysis(b):
-        b.open(
-            f"{url}/odoo/action-ekonsultasi_addon.ekonsultasi_round_analysis_action",
-            DESKTOP,
-            ".o_action_manager .o_view_controller",
-            settle=3,
-        )
-        b.shot(os.path.join(out, "tim_analisis.png"), full=False)
+    def tim_rekap(self, b, path):
+        ready = ".o_action_manager .o_view_controller"
+        b.open(f"{self.url}/odoo/ekonsultasi-inspektur", DESKTOP, ready)
+        backend_action(b, "ekonsultasi_addon.ekonsultasi_recap_wizard_action")
+        b.wait_for(".modal .o_form_view")
+        b.stabilise(1.5)
+        b.shot(path, selector=".modal-content")
 
-    @step("tim_lembar_cetak.png", inspektur)
-    def _print_menu(b):
-        b.open(
-            f"{url}{tickets}/{lembar}", DESKTOP, ".o_form_view .o_cp_action_menus button", settle=2
-        )
+    def tim_analisis(self, b, path):
+        url = f"{self.url}/odoo/action-ekonsultasi_addon.ekonsultasi_round_analysis_action"
+        b.open(url, DESKTOP, ".o_action_manager .o_view_controller", settle=3)
+        b.shot(path, full=False)
+
+    def tim_lembar_cetak(self, b, path):
+        url = f"{self.url}{self.TICKETS}/{self.lembar}"
+        b.open(url, DESKTOP, ".o_form_view .o_cp_action_menus button", settle=2)
         b.js("document.querySelector('.o_cp_action_menus button').click()")
         b.wait_for(".o-dropdown--menu")
         b.stabilise(1)
-        b.shot(os.path.join(out, "tim_lembar_cetak.png"), full=False)
-
-    failed = []
-    browser = Chromium()
-    try:
-        for name, person, function in steps:
-            if args.only and name not in args.only:
-                continue
-            started = time.monotonic()
-            try:
-                if person is None:
-                    browser.send("Network.clearBrowserCookies")
-                else:
-                    browser.login_as(person)
-                function(browser)
-                print(f"  {name} ({time.monotonic() - started:.1f} s)", file=sys.stderr)
-            except Exception as error:  # noqa: BLE001 - one failed picture, the others still
-                failed.append(name)
-                print(f"  {name} FAILED: {error}", file=sys.stderr)
-    finally:
-        browser.close()
-    return failed
+        b.shot(path, full=False)
 
 
 def main():
@@ -546,8 +518,9 @@ def main():
     parser.add_argument("--out", required=True, help="folder of the pictures")
     parser.add_argument("--only", nargs="*", help="only these files (to work on one picture)")
     args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
     try:
-        failed = take(args)
+        failed = Pictures(args.url.rstrip("/"), args.db, args.out).take(args.only)
     except OSError as error:
         print(f"docs_screenshots: {args.url} cannot be reached: {error}", file=sys.stderr)
         return 2
