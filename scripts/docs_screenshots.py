@@ -410,10 +410,14 @@ class Pictures:
         b.shot(path)
 
     def konsulti_jawaban(self, b, path):
-        b.open(f"{self.url}/my/ticket/{self.answered}", PHONE, "#ekonsultasi_rounds", settle=3)
+        # a tall window: no scrolling, the chatter's composer stays in its place
+        url = f"{self.url}/my/ticket/{self.answered}"
+        b.open(url, PHONE, "#ekonsultasi_rounds", settle=3, height=3200)
         b.wait_for(".o-mail-Message")
         b.stabilise(1)
-        b.shot(path, max_height=4000)
+        # the rounds and the conversation with the answer (the top of the
+        # page is konsulti_tutup.png): a whole page would not fit a printed one
+        b.shot(path, selector=["#ekonsultasi_rounds", "#task_chat"], max_height=1400)
 
     def konsulti_ajukan_kembali(self, b, path):
         b.open(f"{self.url}/my/ticket/{self.answered}", PHONE, "#ekonsultasi_resubmit", settle=3)
