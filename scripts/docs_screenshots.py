@@ -281,6 +281,11 @@ class Chromium:
             shutil.rmtree(self.profile, ignore_errors=True)
 
 
+def say(message):
+    """A line on stderr (the log of make docs)."""
+    sys.stderr.write(message + "\n")
+
+
 def trim_bottom(path, keep=16):
     """Cut the empty bottom of a picture (a short list in a tall window):
     the rows of one colour under the last row that has anything on it."""
@@ -383,10 +388,10 @@ class Pictures:
                     else:
                         browser.login_as(self.people[person])
                     getattr(self, name.removesuffix(".png"))(browser, self.path(name))
-                    print(f"  {name} ({time.monotonic() - started:.1f} s)", file=sys.stderr)
+                    say(f"  {name} ({time.monotonic() - started:.1f} s)")
                 except Exception as error:  # noqa: BLE001 - one picture failed, the others still
                     failed.append(name)
-                    print(f"  {name} FAILED: {error}", file=sys.stderr)
+                    say(f"  {name} FAILED: {error}")
         finally:
             browser.close()
         return failed
@@ -526,12 +531,10 @@ def main():
     try:
         failed = Pictures(args.url.rstrip("/"), args.db, args.out).take(args.only)
     except OSError as error:
-        print(f"docs_screenshots: {args.url} cannot be reached: {error}", file=sys.stderr)
+        say(f"docs_screenshots: {args.url} cannot be reached: {error}")
         return 2
     if failed:
-        print(
-            f"docs_screenshots: {len(failed)} pictures failed: {', '.join(failed)}", file=sys.stderr
-        )
+        say(f"docs_screenshots: {len(failed)} pictures failed: {', '.join(failed)}")
         return 1
     return 0
 
