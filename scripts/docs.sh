@@ -8,7 +8,13 @@
 #     code changed since the last make docs, so the dictionary cannot drift.
 #     The model diagram (Graphviz, an optional apt package of lib.sh) is
 #     drawn when dot is installed; without it a red banner says so.
-#  3. sphinx-build: HTML in docs/_build/html, one page in docs/_build/singlehtml,
+#  3. The screenshots of the user manual (docs/_generated/screenshots) from the
+#     demo database (make demo) by scripts/docs_screenshots.py in headless
+#     chromium: through the demo server when it runs (make demo), else through
+#     an Odoo started for the purpose on a free port and stopped afterwards.
+#     Without a demo database (or chromium) a red banner says so and the
+#     documents are built without pictures.
+#  4. sphinx-build: HTML in docs/_build/html, one page in docs/_build/singlehtml,
 #     printed to docs/_build/pdf/ekonsultasi-dokumentasi.pdf by headless
 #     chromium (an optional apt package of lib.sh: without it make docs
 #     builds the HTML and fails). No LaTeX.
@@ -74,6 +80,62 @@ generate_dictionary() {
         -o "$DOCS/_generated/kamus_data.rst" --dot "$DOCS/_generated/model_diagram.dot")
 }
 
+# screenshot_banner WHY: the documents are built without the pictures
+screenshot_banner() {
+    printf '\033[1;31m%s\033[0m\n' \
+        "####################################################################" \
+        "# NO SCREENSHOTS: $1" \
+        "# The user manual is built WITHOUT its pictures." \
+        "####################################################################" >&2
+}
+
+generate_screenshots() {
+    local out="$DOCS/_generated/screenshots" url pid="" port status=0
+    SCREENSHOTS_MISSING=""
+    if ! db_module_installed "$DEMO_DB"; then
+        SCREENSHOTS_MISSING="there is no demo database $DEMO_DB (run make demo, then make docs)"
+        rm -rf "$out"
+        screenshot_banner "$SCREENSHOTS_MISSING"
+        return 0
+    fi
+    if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+        SCREENSHOTS_MISSING="chromium is not installed (apt-get install chromium)"
+        screenshot_banner "$SCREENSHOTS_MISSING"
+        return 0
+    fi
+    local demo_pid
+    demo_pid="$(cat "$STATE/odoo-demo.pid" 2>/dev/null || true)"
+    if [[ -n $demo_pid ]] && kill -0 "$demo_pid" 2>/dev/null && _port_busy "$HTTP_PORT"; then
+        url="http://127.0.0.1:$HTTP_PORT"
+        log "screenshots from the running demo server ($url)"
+    else
+        port="$(free_tcp_port)"
+        url="http://127.0.0.1:$port"
+        log "starting Odoo on $DEMO_DB at $url for the screenshots"
+        odoo_cmd -d "$DEMO_DB" --db-filter="^${DEMO_DB}\$" --http-interface=127.0.0.1 \
+            --http-port="$port" --pidfile="$STATE/odoo-docs.pid" --max-cron-threads=0 \
+            --logfile="$LOG_DIR/docs-screenshots-odoo.log" 7>&- 8>&- &
+        pid=$!
+        for _ in $(seq 1 120); do
+            "$PYTHON" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)' \
+                "$url/web/login" 2>/dev/null && break
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 1
+        done
+    fi
+    "$PYTHON" "$ROOT/scripts/docs_screenshots.py" --url "$url" --db "$DEMO_DB" --out "$out" \
+        || status=$?
+    if [[ -n $pid ]]; then
+        kill "$(cat "$STATE/odoo-docs.pid" 2>/dev/null || echo "$pid")" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+        rm -f "$STATE/odoo-docs.pid"
+    fi
+    if [[ $status -ne 0 ]]; then
+        SCREENSHOTS_MISSING="scripts/docs_screenshots.py failed (status $status, see above)"
+        screenshot_banner "$SCREENSHOTS_MISSING"
+    fi
+}
+
 print_pdf() {
     local html="$BUILD/singlehtml/index.html" browser="" b
     mkdir -p "$(dirname "$PDF")"
@@ -104,6 +166,7 @@ ensure_docs_venv
 ensure_optional_apt_packages
 command -v dot >/dev/null 2>&1 || graphviz_banner
 generate_dictionary
+generate_screenshots
 log "sphinx-build: HTML"
 "$VENV/bin/sphinx-build" -q -b html "$DOCS" "$BUILD/html" -w "$BUILD/warnings-html.log"
 "$VENV/bin/sphinx-build" -q -b singlehtml "$DOCS" "$BUILD/singlehtml" -w "$BUILD/warnings-singlehtml.log"
@@ -113,6 +176,7 @@ fi
 log "printing the PDF"
 print_pdf
 command -v dot >/dev/null 2>&1 || graphviz_banner
+[[ -z $SCREENSHOTS_MISSING ]] || screenshot_banner "$SCREENSHOTS_MISSING"
 log "documentation built in $((SECONDS - start)) s:"
 log "  HTML: $BUILD/html/index.html"
 log "  PDF:  $PDF"

@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
+from ..lib.manual import DEFAULT_BASE_URL
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -19,4 +21,12 @@ class ResConfigSettings(models.TransientModel):
     )
     ekonsultasi_attachment_max_count = fields.Integer(
         related="company_id.ekonsultasi_attachment_max_count", readonly=False
+    )
+    ekonsultasi_manual_url = fields.Char(
+        string="Address of the user manual",
+        config_parameter="ekonsultasi.manual_url",
+        default=DEFAULT_BASE_URL,
+        help="Where the Panduan links of the portal and the backend open the user "
+        "manual: by default /panduan/, the manual built by make docs and served "
+        "by this server; or the address of another server that hosts it.",
     )

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessDenied, AccessError, UserError, ValidationErro
 from odoo.http import request
 
 from ..lib.login import normalize_login
+from ..lib.manual import LOGIN_SECTION, manual_url, section_url
 from .res_partner import KONSULTI_CONTACT_FIELDS
 
 _logger = logging.getLogger(__name__)
@@ -145,6 +146,50 @@ class ResUsers(models.Model):
         return self.has_group(
             "ekonsultasi_addon.group_ekonsultasi_inspektorat"
         ) and not self.has_group("helpdesk_mgmt.group_helpdesk_user_own")
+
+    # ------------------------------------------------------------------
+    # The user manual (the Panduan links)
+    # ------------------------------------------------------------------
+    def _ekonsultasi_manual_role(self):
+        """Which part of the user manual is this person's (lib.manual.SECTIONS)."""
+        self.ensure_one()
+        if self.has_group(ADMIN_GROUP) or self.has_group("base.group_system"):
+            return "administrator"
+        if self.has_group(KONSULTAN_GROUP):
+            return "konsultan"
+        if self.has_group("ekonsultasi_addon.group_ekonsultasi_inspektorat") or self.has_group(
+            "ekonsultasi_addon.group_ekonsultasi_kepala_pd"
+        ):
+            return "tim_pengelola"
+        if self._is_internal():
+            return "konsultan"
+        return "konsulti"
+
+    def _ekonsultasi_manual_url(self):
+        """The address of this person's part of the user manual."""
+        self.ensure_one()
+        return manual_url(self._ekonsultasi_manual_base(), self._ekonsultasi_manual_role())
+
+    @api.model
+    def _ekonsultasi_manual_login_url(self):
+        """The part of the manual on logging in (the login page)."""
+        return section_url(self._ekonsultasi_manual_base(), LOGIN_SECTION)
+
+    @api.model
+    def _ekonsultasi_manual_base(self):
+        # sudo: the address of the manual (a system parameter) is no secret,
+        # and konsulti and visitors may not read system parameters
+        return self.env["ir.config_parameter"].sudo().get_param("ekonsultasi.manual_url")
+
+    @api.model
+    def _ekonsultasi_action_manual(self):
+        """The backend's Panduan menu: the manual of the current user's role,
+        in a new tab."""
+        return {
+            "type": "ir.actions.act_url",
+            "url": self.env.user._ekonsultasi_manual_url(),
+            "target": "new",
+        }
 
     # ------------------------------------------------------------------
     # The administrator's actions on accounts
