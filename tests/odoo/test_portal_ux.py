@@ -84,6 +84,16 @@ class TestPortalUx(EkonsultasiHttpCase):
         form = page.xpath('//form[@action="/ticket/close"]')
         self.assertEqual(len(form), 1)
         self.assertTrue(form[0].get("data-confirm"))
+        # the question is in the konsulti's language (a data-* attribute is not
+        # translated by Odoo: the question is a text node of the form)
+        question = form[0].xpath('.//*[contains(@class, "o_ekonsultasi_confirm")]')
+        self.assertEqual(len(question), 1)
+        self.env["res.lang"]._activate_lang("id_ID")
+        self.env["ir.module.module"]._load_module_terms(["ekonsultasi_addon"], ["id_ID"])
+        self.konsulti.lang = "id_ID"
+        page = html.fromstring(self.url_open(f"/my/ticket/{ticket.id}").text)
+        question = page.xpath('//*[contains(@class, "o_ekonsultasi_confirm")]')[0]
+        self.assertIn("Tutup konsultasi ini?", question.text_content())
 
     # re-submission ---------------------------------------------------------------
     def test_resubmit_with_attachment(self):

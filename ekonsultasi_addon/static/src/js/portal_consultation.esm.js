@@ -140,7 +140,8 @@ function setup() {
     for (const form of document.querySelectorAll("form[data-confirm]")) {
         form.addEventListener("submit", (ev) => {
             // eslint-disable-next-line no-alert
-            if (!window.confirm(form.dataset.confirm)) {
+            const question = form.querySelector(".o_ekonsultasi_confirm");
+            if (!window.confirm(question ? question.textContent.trim() : "?")) {
                 ev.preventDefault();
             }
         });
