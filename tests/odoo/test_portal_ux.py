@@ -91,6 +91,7 @@ class TestPortalUx(EkonsultasiHttpCase):
         self.env["res.lang"]._activate_lang("id_ID")
         self.env["ir.module.module"]._load_module_terms(["ekonsultasi_addon"], ["id_ID"])
         self.konsulti.lang = "id_ID"
+        self.authenticate("konsulti", "konsulti")  # the session takes his language
         page = html.fromstring(self.url_open(f"/my/ticket/{ticket.id}").text)
         question = page.xpath('//*[contains(@class, "o_ekonsultasi_confirm")]')[0]
         self.assertIn("Tutup konsultasi ini?", question.text_content())
