@@ -48,15 +48,16 @@ emit({"leaves": len(leaves), "days": len(set(leaves.mapped("date_from")))})
 """
 
 
-def _start(db, code, log, env=None):
-    return subprocess.Popen(
-        db.argv(code),
-        stdout=subprocess.PIPE,
-        stderr=log,
-        text=True,
-        env=dict(os.environ, **(env or {})),
-        cwd=ROOT,
-    )
+def _start(db, code, log_path, env=None):
+    with open(log_path, "w", encoding="utf-8") as log:  # the child has its own copy
+        return subprocess.Popen(
+            db.argv(code),
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            env=dict(os.environ, **(env or {})),
+            cwd=ROOT,
+        )
 
 
 def _emitted(proc):
@@ -78,7 +79,7 @@ def _waits_on_a_lock(db):
 
 def test_holidays_imported_on_two_nodes_at_once_are_added_once(fault_db):
     go = fault_db.cluster.dir / f"{fault_db.name}.go"
-    logs = [open(fault_db.cluster.dir / f"{fault_db.name}-hol{i}.log", "w") for i in (1, 2)]
+    logs = [fault_db.cluster.dir / f"{fault_db.name}-hol{i}.log" for i in (1, 2)]
     first = _start(fault_db, FIRST % {"year": YEAR}, logs[0], {"GO": str(go)})
     second = None
     try:
@@ -99,8 +100,6 @@ def test_holidays_imported_on_two_nodes_at_once_are_added_once(fault_db):
             if proc is not None and proc.poll() is None:
                 proc.kill()
                 proc.wait()
-        for log in logs:
-            log.close()
     (days_off,) = fault_db.run(DAYS_OFF % {"year": YEAR})
     assert added_second == 0
     assert days_off == {"leaves": added_first, "days": added_first}

@@ -106,13 +106,14 @@ def directory():
         yield started
 
 
-def _start(db, way, log, hold=None):
+def _start(db, way, log_path, hold=None):
     env = dict(os.environ, NODE_WAY=way)
     if hold:
         env["HOLD"] = str(hold)
-    return subprocess.Popen(
-        db.argv(NODE), stdout=subprocess.PIPE, stderr=log, text=True, env=env, cwd=ROOT
-    )
+    with open(log_path, "w", encoding="utf-8") as log:  # the child has its own copy
+        return subprocess.Popen(
+            db.argv(NODE), stdout=subprocess.PIPE, stderr=log, text=True, env=env, cwd=ROOT
+        )
 
 
 def _emitted(proc):
@@ -144,15 +145,13 @@ def test_full_sync_started_on_two_nodes_runs_once(fault_db, directory, first, se
         "bind_password": server.sync_password,
         "base": server.people_dn,
     }
-    (made,) = fault_db.run(
-        SETUP, env={"LDAP_DIR": str(LDAP_DIR), "DIRECTORY": json.dumps(info)}
-    )
+    (made,) = fault_db.run(SETUP, env={"LDAP_DIR": str(LDAP_DIR), "DIRECTORY": json.dumps(info)})
     fault_db.data.update(made)
     valid = {p.login for p in directory.people if "invalid_nip" not in p.flags and p.active}
     assert len(valid) > 50
 
     hold = fault_db.cluster.dir / f"{fault_db.name}.hold"
-    logs = [open(fault_db.cluster.dir / f"{fault_db.name}-simpeg{i}.log", "w") for i in (1, 2)]
+    logs = [fault_db.cluster.dir / f"{fault_db.name}-simpeg{i}.log" for i in (1, 2)]
     node_1 = _start(fault_db, first, logs[0], hold=hold)
     node_2 = None
     try:
@@ -178,8 +177,6 @@ def test_full_sync_started_on_two_nodes_runs_once(fault_db, directory, first, se
             if node is not None and node.poll() is None:
                 node.kill()
                 node.wait()
-        for log in logs:
-            log.close()
 
     assert first_report == {"refused": None}
     (result,) = fault_db.run(RESULT)

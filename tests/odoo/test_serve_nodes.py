@@ -106,8 +106,9 @@ def test_each_node_has_its_own_configuration(nodes):
     assert first["workers"] == "2"
     assert "session_db" in first["server_wide_modules"].split(",")
     site = (nodes["dir"] / "nginx-ekonsultasi.conf").read_text()
-    for upstream, port in (("ekonsultasi_odoo", "http_port"), ("ekonsultasi_websocket", "gevent_port")):
-        block = re.search(r"upstream %s \{(.*?)\}" % upstream, site, re.S).group(1)
+    upstreams = (("ekonsultasi_odoo", "http_port"), ("ekonsultasi_websocket", "gevent_port"))
+    for upstream, port in upstreams:
+        block = re.search(rf"upstream {upstream} {{(.*?)}}", site, re.DOTALL).group(1)
         assert re.findall(r"server 127\.0\.0\.1:(\d+);", block) == [
             first[port],
             second[port],
