@@ -327,8 +327,7 @@ class ResourceCalendar(models.Model):
             # request, the next run of the job) on a snapshot that shows the
             # days the first one added; it then adds none of them twice
             self.env.cr.execute(
-                "UPDATE resource_calendar SET write_date = now() AT TIME ZONE 'UTC'"
-                " WHERE id IN %s",
+                "UPDATE resource_calendar SET write_date = now() AT TIME ZONE 'UTC' WHERE id IN %s",
                 [tuple(self.ids)],
             )
             self.invalidate_recordset(["write_date"])
