@@ -17,6 +17,14 @@
 #   scripts/serve.sh status
 #   scripts/serve.sh shell    Odoo's shell on the production database
 #
+# NODES=N (default 1) starts N Odoo nodes as on N machines: each its own
+# configuration file (odoo.conf for node 1, odoo-node<i>.conf for node i, own
+# HTTP and gevent ports), the same database and the same data_dir (filestore),
+# behind nginx's upstream blocks (round robin). With more than one node the
+# sessions are kept in PostgreSQL (OCA session_db, database <SERVE_DB>_sessions)
+# so that any node knows every session; SESSION_STORE=db|file overrides it.
+# stop and status handle every node that runs, whatever NODES says.
+#
 # Settings (environment): SERVE_DB (ekonsultasi), DOMAIN (ekonsultasi.local),
 # HTTPS_PORT (8443) and PLAIN_PORT (8080) (443 and 80 on a server), WORKERS
 # (2 per CPU + 1), TLS_CERT/TLS_KEY, SERVE_USER (ekonsultasi), SERVE_DIR,
@@ -34,8 +42,12 @@ SERVE_USER="${SERVE_USER:-ekonsultasi}"
 SERVE_DB_ROLE="${SERVE_DB_ROLE:-ekonsultasi_app}"
 CPUS="$(nproc 2>/dev/null || echo 1)"
 WORKERS="${WORKERS:-$((CPUS * 2 + 1))}"
+NODES="${NODES:-1}"
+[[ $NODES =~ ^[1-9][0-9]*$ ]] || die "NODES must be a number of Odoo nodes (1, 2, ...), not '$NODES'"
+if [[ $NODES -gt 1 ]]; then SESSION_STORE="${SESSION_STORE:-db}"; else SESSION_STORE="${SESSION_STORE:-file}"; fi
+[[ $SESSION_STORE == db || $SESSION_STORE == file ]] || die "SESSION_STORE must be db or file"
+SESSION_DB="${SERVE_DB}_sessions"
 TEMPLATES="$ROOT/scripts/templates"
-PIDFILE="$SERVE_DIR/run/odoo.pid"
 NGINX_PREFIX="$SERVE_DIR/nginx"
 NGINX_BIN="${NGINX_BIN:-$(command -v nginx || echo /usr/sbin/nginx)}"
 # Odoo's own launcher, odoo-bin of its source tree (not "python -m odoo"):
@@ -45,6 +57,22 @@ NGINX_BIN="${NGINX_BIN:-$(command -v nginx || echo /usr/sbin/nginx)}"
 # as_serve_user CMD...: run CMD as the unprivileged user (as oneself when not root)
 as_serve_user() {
     if [[ $(id -u) -eq 0 ]]; then runuser -u "$SERVE_USER" -- "$@"; else "$@"; fi
+}
+
+# node_suffix I: how the files of node I are named: node 1 keeps the names of a
+# single server (odoo.conf, run/odoo.pid), node I > 1 adds -node<I>
+node_suffix() { [[ $1 -eq 1 ]] && echo "" || echo "-node$1"; }
+node_conf() { echo "$SERVE_DIR/odoo$(node_suffix "$1").conf"; }
+node_pidfile() { echo "$SERVE_DIR/run/odoo$(node_suffix "$1").pid"; }
+node_port() { cat "$SERVE_DIR/run/odoo_port$(node_suffix "$1")"; }
+# running_nodes: the numbers of the nodes whose pid file names a live process
+running_nodes() {
+    local file name
+    for file in "$SERVE_DIR"/run/odoo.pid "$SERVE_DIR"/run/odoo-node*.pid; do
+        [[ -s $file ]] && kill -0 "$(cat "$file")" 2>/dev/null || continue
+        name="${file##*/}"; name="${name%.pid}"
+        if [[ $name == odoo ]]; then echo 1; else echo "${name#odoo-node}"; fi
+    done
 }
 
 ensure_serve_user() {
@@ -97,24 +125,42 @@ ensure_db_role() {
 }
 
 write_config() {
-    local odoo_port gevent_port admin_hash tls_cert tls_key suffix
+    local node odoo_port gevent_port admin_hash tls_cert tls_key suffix server_wide
+    local odoo_servers="" websocket_servers=""
     mkdir -p "$SERVE_DIR"/{secrets,data,log,run,tls} "$NGINX_PREFIX"/{logs,tmp}
     chmod 700 "$SERVE_DIR/secrets"
-    odoo_port="$(cat "$SERVE_DIR/run/odoo_port" 2>/dev/null || free_tcp_port)"
-    gevent_port="$(cat "$SERVE_DIR/run/gevent_port" 2>/dev/null || free_tcp_port)"
-    echo "$odoo_port" >"$SERVE_DIR/run/odoo_port"
-    echo "$gevent_port" >"$SERVE_DIR/run/gevent_port"
-    ODOO_INTERNAL_PORT="$odoo_port"
     # the master password (database manager, off) is stored hashed
     admin_hash="$("$PYTHON" -c 'import sys; from passlib.context import CryptContext
 print(CryptContext(["pbkdf2_sha512"]).hash(sys.argv[1]))' "$(secret master_password)")"
-    fill "$TEMPLATES/odoo-production.conf" "$SERVE_DIR/odoo.conf" \
-        DB_HOST=127.0.0.1 DB_PORT="$PG_PORT" DB_USER="$SERVE_DB_ROLE" \
-        DB_PASSWORD="$(secret db_password)" DB_NAME="$SERVE_DB" \
-        ADMIN_PASSWD_HASH="$admin_hash" ADDONS_PATH="$(odoo_addons_path)" \
-        DATA_DIR="$SERVE_DIR/data" LOG_FILE="$SERVE_DIR/log/odoo.log" \
-        ODOO_PORT="$odoo_port" GEVENT_PORT="$gevent_port" WORKERS="$WORKERS"
-    chmod 600 "$SERVE_DIR/odoo.conf"
+    server_wide="base,web"
+    if [[ $SESSION_STORE == db ]]; then
+        # OCA session_db: the sessions in PostgreSQL, read by every node
+        server_wide="base,web,session_db"
+        (umask 077; echo "SESSION_DB_URI=postgresql://$SERVE_DB_ROLE:$(secret db_password)@127.0.0.1:$PG_PORT/$SESSION_DB" \
+            >"$SERVE_DIR/secrets/session_db.env")
+    else
+        rm -f "$SERVE_DIR/secrets/session_db.env"
+    fi
+    # one configuration per node, as on separate machines: its own ports,
+    # the same database and the same data_dir (on a server: shared storage)
+    for node in $(seq 1 "$NODES"); do
+        suffix="$(node_suffix "$node")"
+        odoo_port="$(cat "$SERVE_DIR/run/odoo_port$suffix" 2>/dev/null || free_tcp_port)"
+        gevent_port="$(cat "$SERVE_DIR/run/gevent_port$suffix" 2>/dev/null || free_tcp_port)"
+        echo "$odoo_port" >"$SERVE_DIR/run/odoo_port$suffix"
+        echo "$gevent_port" >"$SERVE_DIR/run/gevent_port$suffix"
+        fill "$TEMPLATES/odoo-production.conf" "$(node_conf "$node")" \
+            DB_HOST=127.0.0.1 DB_PORT="$PG_PORT" DB_USER="$SERVE_DB_ROLE" \
+            DB_PASSWORD="$(secret db_password)" DB_NAME="$SERVE_DB" \
+            ADMIN_PASSWD_HASH="$admin_hash" ADDONS_PATH="$(odoo_addons_path)" \
+            DATA_DIR="$SERVE_DIR/data" LOG_FILE="$SERVE_DIR/log/odoo$suffix.log" \
+            HTTP_INTERFACE=127.0.0.1 ODOO_PORT="$odoo_port" GEVENT_PORT="$gevent_port" \
+            WORKERS="$WORKERS" SERVER_WIDE_MODULES="$server_wide"
+        chmod 600 "$(node_conf "$node")"
+        odoo_servers+="    server 127.0.0.1:$odoo_port;"$'\n'
+        websocket_servers+="    server 127.0.0.1:$gevent_port;"$'\n'
+    done
+    ODOO_INTERNAL_PORT="$(node_port 1)"
     tls_cert="${TLS_CERT:-$SERVE_DIR/tls/selfsigned.crt}"
     tls_key="${TLS_KEY:-$SERVE_DIR/tls/selfsigned.key}"
     if [[ -z ${TLS_CERT:-} && ! -s $tls_cert ]]; then
@@ -126,7 +172,7 @@ print(CryptContext(["pbkdf2_sha512"]).hash(sys.argv[1]))' "$(secret master_passw
     fi
     suffix=""; [[ $HTTPS_PORT == 443 ]] || suffix=":$HTTPS_PORT"
     fill "$TEMPLATES/nginx-ekonsultasi.conf" "$SERVE_DIR/nginx-ekonsultasi.conf" \
-        ODOO_PORT="$odoo_port" GEVENT_PORT="$gevent_port" DOMAIN="$DOMAIN" \
+        ODOO_SERVERS="${odoo_servers%$'\n'}" WEBSOCKET_SERVERS="${websocket_servers%$'\n'}" DOMAIN="$DOMAIN" \
         LISTEN_ADDRESS="${LISTEN_ADDRESS:-}" PLAIN_PORT="$PLAIN_PORT" HTTPS_PORT="$HTTPS_PORT" \
         HTTPS_PORT_SUFFIX="$suffix" TLS_CERT="$tls_cert" TLS_KEY="$tls_key" \
         ATTACHMENT_MB="${ATTACHMENT_MB:-10}" BODY_MB="$(( ${ATTACHMENT_MB:-10} * ${MAX_FILES:-10} + 5 ))"
@@ -154,7 +200,7 @@ http {
 }
 EOF
     if [[ $(id -u) -eq 0 ]]; then
-        chown -R "$SERVE_USER:" "$SERVE_DIR"/{data,log,run,secrets} "$SERVE_DIR/odoo.conf"
+        chown -R "$SERVE_USER:" "$SERVE_DIR"/{data,log,run,secrets} "$SERVE_DIR"/odoo*.conf
         chown -R www-data: "$NGINX_PREFIX/tmp"
     fi
 }
@@ -202,7 +248,37 @@ print(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(r.__file__)))
     [[ -f $ODOO_BIN ]] || die "odoo-bin not found beside Odoo's package ($ODOO_BIN)"
 }
 
-odoo_pid() { [[ -s $PIDFILE ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null && cat "$PIDFILE"; }
+odoo_pid() {
+    local pidfile
+    pidfile="$(node_pidfile "${1:-1}")"
+    [[ -s $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null && cat "$pidfile"
+}
+
+# the database of the sessions (OCA session_db makes its table in it)
+ensure_session_db() {
+    [[ $SESSION_STORE == db ]] || return 0
+    if [[ -z $(_psql_super -tAc "SELECT 1 FROM pg_database WHERE datname = '$SESSION_DB'") ]]; then
+        log "creating the database of the sessions $SESSION_DB (shared by the nodes)"
+        _psql_super -c "CREATE DATABASE \"$SESSION_DB\" OWNER \"$SERVE_DB_ROLE\" TEMPLATE template0 ENCODING 'UTF8'"
+    fi
+}
+
+# start_node I: Odoo node I in the background, as the user, until it answers
+start_node() {
+    local node="$1" port tries=0 suffix
+    local env_args=()
+    suffix="$(node_suffix "$node")"
+    port="$(node_port "$node")"
+    if [[ $SESSION_STORE == db ]]; then env_args=("$(cat "$SERVE_DIR/secrets/session_db.env")"); fi
+    log "starting Odoo node $node ($WORKERS workers) as $SERVE_USER on 127.0.0.1:$port"
+    as_serve_user env "${env_args[@]}" "$PYTHON" "$ODOO_BIN" -c "$(node_conf "$node")" \
+        --pidfile="$(node_pidfile "$node")" >>"$SERVE_DIR/log/stdout$suffix.log" 2>&1 &
+    until "$PYTHON" -c 'import sys, urllib.request as u
+u.urlopen(f"http://127.0.0.1:{sys.argv[1]}/web/health", timeout=2)' "$port" 2>/dev/null; do
+        (( ++tries > 120 )) && { tail -n 30 "$SERVE_DIR/log/odoo$suffix.log" >&2; die "Odoo node $node did not answer on 127.0.0.1:$port"; }
+        sleep 0.5
+    done
+}
 
 start() {
     # as setup_odoo, without rewriting the development odoo.conf
@@ -216,17 +292,12 @@ start() {
     ensure_serve_user
     ensure_db_role
     write_config
-    if odoo_pid >/dev/null; then stop; fi
+    # every node of an earlier run stops (the addon is updated once, below)
+    [[ -z $(running_nodes) ]] || stop_nodes
     ensure_database
-    log "starting Odoo ($WORKERS workers) as $SERVE_USER on 127.0.0.1:$ODOO_INTERNAL_PORT"
-    as_serve_user "$PYTHON" "$ODOO_BIN" -c "$SERVE_DIR/odoo.conf" --pidfile="$PIDFILE" \
-        >>"$SERVE_DIR/log/stdout.log" 2>&1 &
-    local tries=0
-    until "$PYTHON" -c 'import sys, urllib.request as u
-u.urlopen(f"http://127.0.0.1:{sys.argv[1]}/web/health", timeout=2)' "$ODOO_INTERNAL_PORT" 2>/dev/null; do
-        (( ++tries > 120 )) && { tail -n 30 "$SERVE_DIR/log/odoo.log" >&2; die "Odoo did not answer on 127.0.0.1:$ODOO_INTERNAL_PORT"; }
-        sleep 0.5
-    done
+    ensure_session_db
+    local node
+    for node in $(seq 1 "$NODES"); do start_node "$node"; done
     "$NGINX_BIN" -t -p "$NGINX_PREFIX" -c "$NGINX_PREFIX/nginx.conf" -q \
         || die "the nginx configuration is refused (see above)"
     if [[ -s $NGINX_PREFIX/nginx.pid ]] && kill -0 "$(cat "$NGINX_PREFIX/nginx.pid")" 2>/dev/null; then
@@ -234,28 +305,33 @@ u.urlopen(f"http://127.0.0.1:{sys.argv[1]}/web/health", timeout=2)' "$ODOO_INTER
     else
         "$NGINX_BIN" -p "$NGINX_PREFIX" -c "$NGINX_PREFIX/nginx.conf"
     fi
-    log "E-Konsultasi serves https://$DOMAIN:$HTTPS_PORT/ (and https://127.0.0.1:$HTTPS_PORT/); files in $SERVE_DIR"
+    log "E-Konsultasi serves https://$DOMAIN:$HTTPS_PORT/ (and https://127.0.0.1:$HTTPS_PORT/) with $NODES node(s); files in $SERVE_DIR"
 }
 
-stop() {
-    local pid
-    if [[ -s $NGINX_PREFIX/nginx.pid ]] && kill -0 "$(cat "$NGINX_PREFIX/nginx.pid")" 2>/dev/null; then
-        "$NGINX_BIN" -p "$NGINX_PREFIX" -c "$NGINX_PREFIX/nginx.conf" -s quit || true
-    fi
-    if pid="$(odoo_pid)"; then
-        log "stopping Odoo (pid $pid)"
+stop_nodes() {
+    local node pid
+    for node in $(running_nodes); do
+        pid="$(odoo_pid "$node")" || continue
+        log "stopping Odoo node $node (pid $pid)"
         kill "$pid"
         for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
         kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+        rm -f "$(node_pidfile "$node")"
+    done
+}
+
+stop() {
+    if [[ -s $NGINX_PREFIX/nginx.pid ]] && kill -0 "$(cat "$NGINX_PREFIX/nginx.pid")" 2>/dev/null; then
+        "$NGINX_BIN" -p "$NGINX_PREFIX" -c "$NGINX_PREFIX/nginx.conf" -s quit || true
     fi
-    rm -f "$PIDFILE"
+    stop_nodes
 }
 
 case "${1:-run}" in
     run)
         start
         trap 'stop' INT TERM
-        while odoo_pid >/dev/null; do sleep 2; done
+        while [[ -n $(running_nodes) ]]; do sleep 2; done
         ;;
     start) start ;;
     stop) stop ;;
@@ -268,7 +344,14 @@ case "${1:-run}" in
         odoo_serve shell -d "$SERVE_DB" --no-http --log-level=warn
         ;;
     status)
-        if pid="$(odoo_pid)"; then echo "Odoo runs (pid $pid)"; else echo "Odoo does not run"; exit 3; fi
+        nodes="$(running_nodes)"
+        [[ -n $nodes ]] || { echo "Odoo does not run"; exit 3; }
+        for node in $nodes; do
+            echo "Odoo node $node runs (pid $(odoo_pid "$node"), port $(node_port "$node"))"
+        done
+        # a node of the configuration that does not run is a fault
+        for node in $(seq 1 "$NODES"); do odoo_pid "$node" >/dev/null || { echo "Odoo node $node does not run"; exit 3; }; done
+        
         ;;
     *) die "usage: scripts/serve.sh [run|start|stop|status|shell]" ;;
 esac

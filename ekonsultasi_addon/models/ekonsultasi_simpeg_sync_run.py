@@ -15,13 +15,11 @@ the directory (``res.users.simpeg_ldap_id``) are ever updated or archived.
 import logging
 import threading
 
-import psycopg2
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, mute_logger
+from odoo.tools import SQL
 
-from ..lib import simpeg_ldap, simpeg_sync
+from ..lib import db_lock, simpeg_ldap, simpeg_sync
 from .res_company_ldap import PROFILE_TO_FIELD, SIMPEG_USER_CONTEXT
 
 _logger = logging.getLogger(__name__)
@@ -381,17 +379,12 @@ class EkonsultasiSimpegSyncRun(models.Model):
         )
 
     def _lock_server(self, server):
-        """One run per directory at a time (the row stays locked until the
-        end of the transaction)."""
-        try:
-            with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    "SELECT id FROM res_company_ldap WHERE id = %s FOR UPDATE NOWAIT",
-                    (server.id,),
-                )
-        except psycopg2.errors.LockNotAvailable:
-            return False
-        return True
+        """One run per directory at a time, whichever node or way starts it
+        (scheduled action, button, code): the advisory lock of the directory,
+        held until the end of the transaction. A second run is refused at
+        once (a row lock on the directory would also make a second run, and
+        anyone saving the directory's settings, wait for the first)."""
+        return db_lock.try_xact_lock(self.env.cr, "ekonsultasi.simpeg.sync", server.id)
 
     def _simpeg_entries(self, config, attrs, modified_since, tracker):
         """The directory's entries, page by page; ``tracker['stamp']`` gets

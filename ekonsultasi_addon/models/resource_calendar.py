@@ -318,6 +318,19 @@ class ResourceCalendar(models.Model):
         year = year or fields.Date.context_today(self).year
         Leave = self.env["resource.calendar.leaves"]
         vals_list = []
+        if self:
+            # one import per calendar at a time, on whichever node it runs
+            # (the scheduled action, the button, code): the calendars' rows
+            # are written first, so a second import waits for the first to
+            # end, then fails with a serialization error (its snapshot is
+            # older than the first's commit) and Odoo runs it again (the
+            # request, the next run of the job) on a snapshot that shows the
+            # days the first one added; it then adds none of them twice
+            self.env.cr.execute(
+                "UPDATE resource_calendar SET write_date = now() AT TIME ZONE 'UTC' WHERE id IN %s",
+                [tuple(self.ids)],
+            )
+            self.invalidate_recordset(["write_date"])
         for calendar in self:
             tz = pytz.timezone(calendar.tz or "UTC")
             existing = Leave.search(
