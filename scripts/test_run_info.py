@@ -23,24 +23,22 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def cpu_model():
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
+    """The processor's model name (Linux), else what platform knows."""
+    path = Path("/proc/cpuinfo")
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    for line in lines:
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
     return platform.processor()
 
 
 def memory_total():
-    try:
-        with open("/proc/meminfo", encoding="utf-8") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemTotal"):
-                    return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-    except (OSError, ValueError):
-        pass
+    """The machine's memory in GiB (Linux), else an empty text."""
+    path = Path("/proc/meminfo")
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    for line in lines:
+        if line.startswith("MemTotal") and line.split()[1].isdigit():
+            return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
     return ""
 
 

@@ -5,6 +5,7 @@ its counts, failures and skip reasons, the date and machine of the run, and
 the benchmark figures when there are any. Without Odoo."""
 
 import importlib.util
+import io
 import json
 import subprocess
 import sys
@@ -184,17 +185,9 @@ def test_page_is_valid_restructuredtext(tmp_path):
     report = _load()
     attrs, cases = report.read_junit(_tree(tmp_path), root=tmp_path)
     page = report.render(attrs, cases, {"pytest_args": "-k x"}, root=tmp_path)
-    warnings = []
+    warnings = io.StringIO()
     docutils_core.publish_doctree(
         "Pengujian\n=========\n\n" + page,
-        settings_overrides={"report_level": 2, "halt_level": 5, "warning_stream": _Sink(warnings)},
+        settings_overrides={"report_level": 2, "halt_level": 5, "warning_stream": warnings},
     )
-    assert not warnings, "".join(warnings)
-
-
-class _Sink:
-    def __init__(self, store):
-        self.store = store
-
-    def write(self, text):
-        self.store.append(text)
+    assert not warnings.getvalue(), warnings.getvalue()
