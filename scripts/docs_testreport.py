@@ -27,6 +27,7 @@ tests/unit/test_docs_testreport.py.
 import argparse
 import ast
 import json
+import re
 import sys
 import xml.etree.ElementTree as ET
 from collections import Counter, OrderedDict
@@ -154,6 +155,21 @@ def _escape(text):
     )
 
 
+def _prose(text):
+    """A docstring as plain text in reStructuredText: ``literals`` kept,
+    every other markup character (emphasis, roles, references, substitutions)
+    escaped, so that a docstring never breaks the page."""
+    parts = re.split(r"(``[^`]+``)", text)
+    out = []
+    for part in parts:
+        if part.startswith("``") and part.endswith("``") and len(part) > 4:
+            out.append(part)
+        else:
+            part = _escape(part)
+            out.append(re.sub(r"_(?=\W|$)", r"\\_", part))
+    return "".join(out)
+
+
 def _cell(text):
     return _escape(" ".join(str(text).split()))
 
@@ -278,7 +294,7 @@ def _file_lines(file, file_cases, root):
     lines = _heading(f"``{file}``", "^")
     doc = docstring_of(file, root)
     if doc:
-        lines += ["| " + line if line.strip() else "|" for line in doc.splitlines()]
+        lines += ["| " + _prose(line) if line.strip() else "|" for line in doc.splitlines()]
         lines += [""]
     lines += [f"**{len(file_cases)} tes**: {_counts_text(counter)}.", ""]
     bad = [c for c in file_cases if c["outcome"] in ("failed", "error")]

@@ -49,7 +49,10 @@ def _tree(tmp_path):
         '"""Alpha: NIP checks without Odoo."""\n', encoding="utf-8"
     )
     (tmp_path / "tests" / "odoo" / "test_beta.py").write_text(
-        '"""Beta: the portal over HTTP.\n\nSecond paragraph."""\n', encoding="utf-8"
+        '"""Beta: the portal over HTTP.\n\nSecond paragraph.\n'
+        "Markup a docstring may hold: docs/*.rst, :pesan:`x`, name_, |sub|, ``lit``.\n"
+        '"""\n',
+        encoding="utf-8",
     )
     junit = tmp_path / "junit.xml"
     junit.write_text(SAMPLE, encoding="utf-8")
@@ -91,6 +94,8 @@ def test_page_groups_counts_and_describes(tmp_path):
     assert odoo < page.index("``tests/odoo/test_beta.py``")
     assert "| Alpha: NIP checks without Odoo." in page
     assert "| Second paragraph." in page
+    # a docstring's markup is shown as text, ``literals`` kept
+    assert "docs/\\*.rst, :pesan:\\`x\\`, name\\_, \\|sub\\|, ``lit``" in page
     assert "**3 tes**: 1 lulus, 1 dilewati, 1 gagal." in page
     assert "**3 tes**: 1 lulus, 1 dilewati, 1 galat." in page
     # what failed and why tests were skipped
