@@ -24,6 +24,8 @@ today_fmt = "%d %B %Y"
 extensions = ["sphinx.ext.graphviz"]
 graphviz_output_format = "svg"
 root_doc = "index"
+# shell commands and configuration: no colouring that suggests a language
+highlight_language = "none"
 exclude_patterns = ["_build", "_generated", "Thumbs.db", ".DS_Store"]
 templates_path = []
 

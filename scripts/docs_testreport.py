@@ -253,7 +253,7 @@ def _run_lines(attrs, cases, run):
     lines += _heading("Hasil pengujian terakhir", "-")
     lines += [
         (
-            "Halaman ini dibuat otomatis oleh ``make docs`` dari hasil ``make test`` terakhir "
+            "Bagian ini dibuat otomatis oleh ``make docs`` dari hasil ``make test`` terakhir "
             "(laporan JUnit pytest di ``.state/test-results/``); jangan diubah dengan tangan."
         ),
         "",
