@@ -24,6 +24,8 @@ today_fmt = "%d %B %Y"
 extensions = ["sphinx.ext.graphviz"]
 graphviz_output_format = "svg"
 root_doc = "index"
+# shell commands and configuration: no colouring that suggests a language
+highlight_language = "none"
 exclude_patterns = ["_build", "_generated", "Thumbs.db", ".DS_Store"]
 templates_path = []
 
@@ -47,5 +49,16 @@ def _note_traceability(app, docname, source):
         app.env.note_dependency("traceability.csv")
 
 
+def _pesan_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """:pesan:`...`: a message the product itself shows, quoted as on screen.
+    tests/unit/test_docs_messages.py checks that each one is a msgstr of
+    ekonsultasi_addon/i18n/id.po (placeholders written as <...>)."""
+    from docutils import nodes, utils
+
+    quoted = nodes.inline(rawtext, utils.unescape(text), classes=["pesan-produk"])
+    return [nodes.Text("\u201c"), quoted, nodes.Text("\u201d")], []
+
+
 def setup(app):
     app.connect("source-read", _note_traceability)
+    app.add_role("pesan", _pesan_role)

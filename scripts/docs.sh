@@ -8,6 +8,9 @@
 #     code changed since the last make docs, so the dictionary cannot drift.
 #     The model diagram (Graphviz, an optional apt package of lib.sh) is
 #     drawn when dot is installed; without it a red banner says so.
+#     The testing document (docs/_generated/pengujian_hasil.rst) from the
+#     latest make test (.state/test-results/, pytest's JUnit report) and the
+#     benchmark results of .state/bench/*.json (scripts/docs_testreport.py).
 #  3. The screenshots of the user manual (docs/_generated/screenshots) from the
 #     demo database (make demo) by scripts/docs_screenshots.py in headless
 #     chromium: through the demo server when it runs (make demo), else through
@@ -167,6 +170,12 @@ ensure_optional_apt_packages
 command -v dot >/dev/null 2>&1 || graphviz_banner
 generate_dictionary
 generate_screenshots
+# the testing document from the latest make test (and make bench) results
+log "testing document from $STATE/test-results (the latest make test)"
+"$PYTHON" "$ROOT/scripts/docs_testreport.py" --results "$STATE/test-results" \
+    --bench "$STATE/bench" -o "$DOCS/_generated/pengujian_hasil.rst"
+[[ -f $STATE/test-results/junit.xml ]] \
+    || warn "no test results yet: the testing document says so (run make test, then make docs)"
 log "sphinx-build: HTML"
 "$VENV/bin/sphinx-build" -q -b html "$DOCS" "$BUILD/html" -w "$BUILD/warnings-html.log"
 "$VENV/bin/sphinx-build" -q -b singlehtml "$DOCS" "$BUILD/singlehtml" -w "$BUILD/warnings-singlehtml.log"

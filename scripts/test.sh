@@ -61,6 +61,16 @@ else
     pytest_args+=(-p no:odoo)
 fi
 
+# the results of this run, kept for make docs (the testing document,
+# scripts/docs_testreport.py): pytest's JUnit report (xunit1: with each
+# test's file) and when, where and how it ran
+RESULTS="$STATE/test-results"
+mkdir -p "$RESULTS"
+rm -f "$RESULTS/junit.xml"
+pytest_args+=(--junitxml="$RESULTS/junit.xml" -o junit_family=xunit1)
+"$PYTHON" "$ROOT/scripts/test_run_info.py" "$RESULTS/run.json" "$@" \
+    || warn "could not record the machine of this run ($RESULTS/run.json)"
+
 export EKONSULTASI_ROOT="$ROOT"
 set +e
 (cd "$ROOT" && "$PYTHON" -m pytest "${pytest_args[@]}" "$@")

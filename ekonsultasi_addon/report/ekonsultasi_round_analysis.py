@@ -63,8 +63,11 @@ class EkonsultasiRoundAnalysis(models.Model):
     deadline = fields.Datetime(
         string="Answer due",
         readonly=True,
-        help="The limit to answer this round: the end of the third working day "
-        "after its submission, pauses added.",
+        help="The limit to answer this round, from the round's SLA line: its "
+        "policy's number of working days, counted by the policy's counting rule "
+        "(the end of the N-th working day, or N times the hours of a working "
+        "day) on the policy's calendar from the submission, the working time "
+        "spent waiting for the konsulti added. Several policies: the earliest.",
     )
     sla_line_id = fields.Many2one(
         comodel_name="helpdesk.ticket.sla",
