@@ -13,7 +13,7 @@ DEFAULT_BASE_URL = "/panduan/"
 # role: (page of the HTML manual, explicit label of the section, or "" for
 # the top of the page)
 SECTIONS = {
-    "administrator": ("administrator.html", ""),
+    "administrator": ("administrator.html", "panduan-administrator"),
     "tim_pengelola": ("pengguna_tim_pengelola.html", "panduan-tim-pengelola"),
     "konsultan": ("pengguna_konsultan.html", "panduan-konsultan"),
     "konsulti": ("pengguna_konsulti.html", "panduan-konsulti"),
