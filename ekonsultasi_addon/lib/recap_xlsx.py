@@ -54,6 +54,8 @@ DEFAULT_LABELS = {
     "late_answered": "Terlambat dijawab",
     "late_unanswered": "Belum dijawab, melewati batas waktu",
     "open_at_end": "Belum selesai pada akhir periode",
+    "closed_konsulti": "Ditutup oleh konsulti",
+    "closed_auto": "Ditutup oleh sistem (tanpa tanggapan)",
     "average_days": "Rata-rata waktu jawab (hari kerja)",
     "median_days": "Median waktu jawab (hari kerja)",
     # key columns
