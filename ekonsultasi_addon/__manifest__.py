@@ -14,6 +14,7 @@
     "depends": [
         "helpdesk_mgmt",
         "helpdesk_mgmt_sla",
+        "helpdesk_mgmt_rating",
         "portal",
         "auth_signup",
         "mail",
@@ -30,6 +31,7 @@
     "data": [
         "security/ekonsultasi_security.xml",
         "security/ir.model.access.csv",
+        "security/ekonsultasi_skm_security.xml",
         "data/helpdesk_ticket_stage_data.xml",
         "data/resource_calendar_data.xml",
         "data/helpdesk_sla_data.xml",
@@ -38,6 +40,7 @@
         "data/ir_cron_data.xml",
         "data/mail_template_autoclose_data.xml",
         "data/ir_cron_autoclose_data.xml",
+        "data/mail_template_skm_data.xml",
         "data/simpeg_cron_data.xml",
         "data/auth_signup_data.xml",
         "data/ekonsultasi_lembar_data.xml",
@@ -70,6 +73,8 @@
         "views/ekonsultasi_menu.xml",
         "views/helpdesk_ticket_templates.xml",
         "views/helpdesk_ticket_autoclose_templates.xml",
+        "views/ekonsultasi_skm_templates.xml",
+        "views/ekonsultasi_skm_response_views.xml",
         "views/ekonsultasi_lembar_templates.xml",
         "views/portal_templates.xml",
     ],

@@ -78,6 +78,15 @@ class ResCompany(models.Model):
         help="How many working days after the system closed an answered "
         "consultation the konsulti may still submit it again (Pasal 13). 0: not at all.",
     )
+    # issue 15, SKM: one respondent moves the IKM of n respondents by up to
+    # 75 / n points; from 10 on, less than the width of a category
+    ekonsultasi_ikm_min_respondents = fields.Integer(
+        string="Fewest respondents for an IKM",
+        default=10,
+        help="Below this number of survey answers, a group (quarter, perangkat daerah, "
+        "topic, konsultan) shows 'too few respondents' instead of an IKM: with 10, one "
+        "respondent moves the index by at most 7.5 points, less than a category.",
+    )
 
     _sql_constraints = [
         (

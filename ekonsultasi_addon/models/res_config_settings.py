@@ -20,6 +20,9 @@ class ResConfigSettings(models.TransientModel):
     ekonsultasi_attachment_max_count = fields.Integer(
         related="company_id.ekonsultasi_attachment_max_count", readonly=False
     )
+    ekonsultasi_ikm_min_respondents = fields.Integer(
+        related="company_id.ekonsultasi_ikm_min_respondents", readonly=False
+    )
     ekonsultasi_autoclose_days = fields.Integer(
         related="company_id.ekonsultasi_autoclose_days", readonly=False
     )

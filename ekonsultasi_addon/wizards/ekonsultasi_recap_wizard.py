@@ -401,6 +401,7 @@ class EkonsultasiRecapWizard(models.TransientModel):
             "sheet_kecamatan": _("By kecamatan"),
             "sheet_trend": _("Monthly trend"),
             "sheet_late": _("Late consultations"),
+            "sheet_ikm": _("Satisfaction survey (IKM)"),
             "item": _("Item"),
             "value": _("Value"),
             "received": _("Received"),
