@@ -98,14 +98,14 @@ class EkonsultasiSkmResponse(models.Model):
     )
     comment = fields.Text(readonly=True, help="What the konsulti wrote freely (optional).")
     ikm_value = fields.Float(
-        string="IKM of this answer",
+        string="IKM",
         compute="_compute_ikm_value",
         store=True,
         aggregator="avg",
         digits=(16, 2),
-        help="This answer alone converted to 25-100 (mean of its scores x 25). The IKM of "
-        "a group is computed from the means per element (the recap), which differs from "
-        "the mean of these values when elements are left blank.",
+        help="Of one answer: the mean of its scores x 25. Of a group in the analysis: the "
+        "group's IKM (PermenPANRB 14/2017, from the means per element, as the recap), "
+        "empty when it has fewer respondents than the minimum of the settings.",
     )
 
     _sql_constraints = [
@@ -115,6 +115,24 @@ class EkonsultasiSkmResponse(models.Model):
             "The satisfaction survey of a consultation is answered once.",
         ),
     ]
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        """The analysis (pivot, graph): the IKM of each group is computed by
+        ``lib/ikm`` from its answers, not averaged, and left empty for a
+        group with too few respondents."""
+        rows = super().read_group(
+            domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy
+        )
+        if any(name.split(":")[0] == "ikm_value" for name in fields):
+            minimum = self.env.company.ekonsultasi_ikm_min_respondents
+            for row in rows:
+                answers = self.search(row.get("__domain", domain))
+                result = ikm.compute(
+                    [answer._ekonsultasi_scores() for answer in answers], min_respondents=minimum
+                )
+                row["ikm_value"] = result.value if result.value is not None else False
+        return rows
 
     @api.depends(*ikm.APPLICABLE)
     def _compute_ikm_value(self):

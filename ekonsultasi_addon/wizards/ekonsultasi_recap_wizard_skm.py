@@ -4,6 +4,8 @@ perangkat daerah, topic and konsultan, with the respondents; a group with
 too few respondents is shown as such. In a file of its own (the recap's
 main file is ``ekonsultasi_recap_wizard.py``) while two branches change it."""
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 
 from ..lib import ikm
@@ -34,6 +36,13 @@ class EkonsultasiRecapWizard(models.TransientModel):
         compute="_compute_ikm",
         help="Konsulti who answered the satisfaction survey in the period.",
     )
+    ikm_table = fields.Html(
+        string="IKM by group",
+        compute="_compute_ikm_table",
+        sanitize=False,
+        help="The IKM per quarter, perangkat daerah, topic and konsultan with the "
+        "respondents, as the recap prints it (too few respondents shown as such).",
+    )
 
     @api.depends("company_id", "date_from", "date_to", "perangkat_daerah_ids", "category_ids")
     def _compute_ikm(self):
@@ -44,6 +53,28 @@ class EkonsultasiRecapWizard(models.TransientModel):
             wizard.ikm_value = total.value or 0.0
             wizard.ikm_text = wizard._ekonsultasi_ikm_text(total)
             wizard.ikm_respondents = total.respondents
+
+    @api.depends("company_id", "date_from", "date_to", "perangkat_daerah_ids", "category_ids")
+    def _compute_ikm_table(self):
+        for wizard in self:
+            if not (wizard.date_from and wizard.date_to and wizard.date_from <= wizard.date_to):
+                wizard.ikm_table = False
+                continue
+            headers, rows = wizard._ekonsultasi_ikm_table()
+            head = Markup("").join(Markup("<th>%s</th>") % h for h in headers)
+            body = Markup("").join(
+                Markup("<tr>%s</tr>")
+                % Markup("").join(
+                    Markup("<td>%s</td>")
+                    % (f"{value:.2f}".replace(".", ",") if isinstance(value, float) else value)
+                    for value in row
+                )
+                for row in rows
+            )
+            wizard.ikm_table = Markup(
+                '<table class="table table-sm o_ekonsultasi_ikm_table">'
+                "<thead><tr>%s</tr></thead><tbody>%s</tbody></table>"
+            ) % (head, body)
 
     def _ekonsultasi_ikm_text(self, result):
         return ikm.format_value(result, too_few=self.env._("Too few respondents"))

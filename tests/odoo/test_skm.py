@@ -211,6 +211,24 @@ class TestSkm(EkonsultasiHttpCase):
         sheet = book[book.sheetnames[-1]]
         values = [[c.value for c in row] for row in sheet.iter_rows()]
         self.assertIn(["Konsultan", self.konsultan_1.name, 3, 100, "A", "Sangat Baik"], values)
+        # the analysis: the IKM of each group by lib/ikm, empty for too few
+        groups = (
+            self.env["ekonsultasi.skm.response"]
+            .with_user(self.inspektur)
+            .read_group([], ["ikm_value:avg"], ["user_id"])
+        )
+        by_user = {row["user_id"][0]: (row["user_id_count"], row["ikm_value"]) for row in groups}
+        self.assertEqual(by_user[self.konsultan_1.id], (3, 100.0))
+        self.assertEqual(by_user[self.konsultan_2.id], (1, False))
+        (total,) = (
+            self.env["ekonsultasi.skm.response"]
+            .with_user(self.inspektur)
+            .read_group([], ["ikm_value:avg"], [])
+        )
+        self.assertAlmostEqual(total["ikm_value"], 87.5)
+        # the dashboard's table: the same rows
+        self.assertIn("Too few respondents", wizard.ikm_table)
+        self.assertIn("87,50", wizard.ikm_table)
         # the next quarter: nobody answered
         october = wizard.create({"period_type": rc.QUARTER, "year": 2026, "quarter": "4"})
         self.assertEqual((october.ikm_respondents, october.ikm_text), (0, "-"))
