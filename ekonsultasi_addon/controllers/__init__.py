@@ -2,3 +2,4 @@ from . import main
 from . import portal
 from . import lembar
 from . import manual
+from . import skm

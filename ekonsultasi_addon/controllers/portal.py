@@ -114,7 +114,9 @@ class EkonsultasiCustomerPortal(CustomerPortalHelpdesk):
         if not (reason or "").strip():
             return request.redirect(back % "resubmit_reason")
         if not ticket.can_resubmit:
-            return request.redirect(back % "resubmit_state")
+            # closed by the system and its further period over: said so
+            expired = ticket.closing_type == "auto"
+            return request.redirect(back % ("resubmit_expired" if expired else "resubmit_state"))
         files, file_errors = read_files(ticket.company_id, ticket=ticket)
         if file_errors:
             # the page again, not a redirect: the reason he typed is kept,
@@ -148,6 +150,11 @@ class EkonsultasiCustomerPortal(CustomerPortalHelpdesk):
         return {
             "resubmit_reason": _("Please explain why you submit the consultation again."),
             "resubmit_state": _("Only an answered consultation can be submitted again."),
+            "resubmit_expired": _(
+                "This consultation was closed by the system because it received no "
+                "reply after the answer, and the period to submit it again has "
+                "passed. Please send a new consultation."
+            ),
             "resubmit_files": _(
                 "Nothing was sent: the files do not obey the limits below. Your "
                 "reason is kept; choose the files again, then submit."

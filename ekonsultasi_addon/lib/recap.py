@@ -44,6 +44,13 @@ late
     (``late_unanswered``: ``r.deadline < c``, not answered by the cutoff,
     unless the consultation was closed (withdrawn) without an answer before
     its deadline). A round without a deadline is never on time nor late.
+closed by the konsulti / closed by the system
+    consultations closed in the period (``start <= closed < c``), counted
+    once each, on their last round (``r.closed_by`` is set on that round
+    only), whenever they were received: closed by the konsulti himself
+    (``closed_konsulti``), or by the system because he left the answer
+    without reply (``closed_auto``, issue 15). Those a konsultan or an
+    administrator closed are in neither.
 open at end
     ``r.submitted < c``, not answered before ``c`` and not closed before
     ``c``: the backlog at the end of the period, including rounds submitted
@@ -221,6 +228,9 @@ class RoundRecord(NamedTuple):
     :param origin_kecamatan: the village's kecamatan (``None`` for agencies)
     :param answer_days: working days from submission to answer (pauses
         excluded), computed by the caller, ``None`` if unanswered
+    :param closed_by: on the consultation's last round only, who closed it:
+        ``"konsulti"``, ``"staff"`` or ``"auto"`` (the system); ``None``
+        on the other rounds and while it is open
     """
 
     consultation_id: int
@@ -238,6 +248,7 @@ class RoundRecord(NamedTuple):
     origin_name: str | None = None
     origin_kecamatan: str | None = None
     answer_days: float | None = None
+    closed_by: str | None = None
 
 
 def _ratio(numerator, denominator):
@@ -257,6 +268,8 @@ class Figures:
     late_answered: int = 0
     late_unanswered: int = 0
     open_at_end: int = 0
+    closed_konsulti: int = 0
+    closed_auto: int = 0
     average_days: float | None = None
     median_days: float | None = None
 
@@ -297,6 +310,8 @@ FIGURES = (
     "late_answered",
     "late_unanswered",
     "open_at_end",
+    "closed_konsulti",
+    "closed_auto",
     "average_days",
     "median_days",
 )
@@ -317,7 +332,14 @@ COUNTS = (
     "late_answered",
     "late_unanswered",
     "open_at_end",
+    "closed_konsulti",
+    "closed_auto",
 )
+#: who closed, as ``RoundRecord.closed_by`` says -> the figure that counts it
+CLOSED_FIGURES = {"konsulti": "closed_konsulti", "auto": "closed_auto"}
+#: the figures of events at a moment, not of the rounds received in a month:
+#: left out of the monthly trend's rows
+NOT_IN_TREND = frozenset({"open_at_end", *CLOSED_FIGURES.values()})
 
 
 class _Accumulator:
@@ -341,12 +363,16 @@ class _Accumulator:
         )
 
 
+#: a start no closing comes after: flags computed without a period count no closing
+_NEVER_START = dt.datetime.max
+
+
 class _Flags:
     """What one round adds to the figures at one cutoff."""
 
     __slots__ = ("counted", "days", "late_status")
 
-    def __init__(self, rnd, received, cutoff):
+    def __init__(self, rnd, received, cutoff, start=_NEVER_START):
         counted = []
         self.days = None
         self.late_status = None
@@ -374,6 +400,9 @@ class _Flags:
                 )
         if _open_at(rnd, cutoff):
             counted.append("open_at_end")
+        closed_figure = CLOSED_FIGURES.get(rnd.closed_by)
+        if closed_figure and rnd.closed is not None and start <= rnd.closed < cutoff:
+            counted.append(closed_figure)
         self.counted = counted
 
 
@@ -526,7 +555,7 @@ def compute_recap(rounds, first, last, *, now=None, tz="UTC", label=None, filter
         if i0 < i1:
             backlog_delta[i0] += 1
             backlog_delta[i1] -= 1
-        flags = _Flags(rnd, received, cutoff)
+        flags = _Flags(rnd, received, cutoff, start)
         if not flags.counted:
             continue  # a round from before the period, settled before its end
         totals.add(flags)
@@ -544,7 +573,7 @@ def compute_recap(rounds, first, last, *, now=None, tz="UTC", label=None, filter
         if received:
             i = i0  # a received round's month: the first month ending after it
             month_flags = _Flags(rnd, True, month_cutoffs[i])
-            month_flags.counted = [n for n in month_flags.counted if n != "open_at_end"]
+            month_flags.counted = [n for n in month_flags.counted if n not in NOT_IN_TREND]
             trend[i].add(month_flags)
 
     trend_rows = []

@@ -36,6 +36,7 @@ DEFAULT_LABELS = {
     "sheet_kecamatan": "Per Kecamatan",
     "sheet_trend": "Tren Bulanan",
     "sheet_late": "Daftar Terlambat",
+    "sheet_ikm": "Survei Kepuasan (IKM)",
     # summary table
     "item": "Uraian",
     "value": "Nilai",
@@ -54,6 +55,8 @@ DEFAULT_LABELS = {
     "late_answered": "Terlambat dijawab",
     "late_unanswered": "Belum dijawab, melewati batas waktu",
     "open_at_end": "Belum selesai pada akhir periode",
+    "closed_konsulti": "Ditutup oleh konsulti",
+    "closed_auto": "Ditutup oleh sistem (tanpa tanggapan)",
     "average_days": "Rata-rata waktu jawab (hari kerja)",
     "median_days": "Median waktu jawab (hari kerja)",
     # key columns
@@ -297,3 +300,24 @@ def write_recap(workbook, recap, labels=None):
     sheets.append(_write_trend(workbook, fmt, labels, recap))
     sheets.append(_write_late(workbook, fmt, labels, recap))
     return sheets
+
+
+def write_ikm(workbook, labels, headers, rows):
+    """The sheet of the satisfaction survey's IKM (issue 15): one row per
+    group, ``(by, group, respondents, IKM or the text for too few
+    respondents, category letter, kinerja)``; the IKM as a number with two
+    decimals."""
+    bold = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
+    number = workbook.add_format({"num_format": "0.00"})
+    name = labels.get("sheet_ikm", DEFAULT_LABELS["sheet_ikm"])
+    sheet = workbook.add_worksheet(sheet_name(name))
+    sheet.write_string(0, 0, f"{labels['title']}: {name}", workbook.add_format({"bold": True}))
+    for col, (header, width) in enumerate(zip(headers, (22, 44, 12, 22, 10, 14), strict=True)):
+        sheet.write_string(HEADER_ROW, col, header, bold)
+        sheet.set_column(col, col, width)
+    for i, row in enumerate(rows, start=HEADER_ROW + 1):
+        for col, value in enumerate(row):
+            _write(sheet, i, col, value, number if col == 3 else None)
+    sheet.freeze_panes(HEADER_ROW + 1, 0)
+    sheet.autofilter(HEADER_ROW, 0, HEADER_ROW + len(rows), len(headers) - 1)
+    return sheet

@@ -25,6 +25,9 @@ from . import helpdesk_ticket_team
 from . import helpdesk_ticket_tag
 from . import helpdesk_ticket_round
 from . import helpdesk_ticket
+from . import helpdesk_ticket_autoclose
+from . import helpdesk_ticket_skm
+from . import ekonsultasi_skm_response
 from . import ekonsultasi_simpeg_mapping_line
 from . import res_company_ldap
 from . import ekonsultasi_simpeg_sync_run

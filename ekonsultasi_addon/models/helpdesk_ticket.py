@@ -43,6 +43,7 @@ FLOW_FIELDS = frozenset(
         "origin_perangkat_daerah_id",
         "origin_desa_id",
         "closed_date",
+        "closing_type",
         "assigned_date",
         "last_stage_update",
     }
@@ -784,19 +785,15 @@ class HelpdeskTicket(models.Model):
                     "Only the konsulti who sent the consultation can submit it again (Pasal 13)."
                 )
             )
-        self._ekonsultasi_check_contribution()
+        # closed by the system (answered and left): he may still submit it
+        # again for a while (_ekonsultasi_resubmit_error says until when)
+        self._ekonsultasi_check_contribution(comment=self.closing_type != "auto")
         reason = (reason or "").strip()
         if not reason:
             raise UserError(self.env._("Please explain why you submit the consultation again."))
-        if self.ekonsultasi_state != "answered":
-            raise UserError(
-                self.env._(
-                    "Only an answered consultation can be submitted again; "
-                    "%(number)s is in the stage %(stage)s.",
-                    number=self.number,
-                    stage=self.stage_id.name,
-                )
-            )
+        error = self._ekonsultasi_resubmit_error()
+        if error:
+            raise UserError(error)
         number = self.round_number + 1
         # sudo: rounds are recorded by the flow; the konsulti has no right to
         # write them himself (the caller checked he owns the consultation).

@@ -216,9 +216,13 @@ class HelpdeskTicketRound(models.Model):
         where = [
             SQL("t.company_id = %s AND t.active", company.id),
             SQL("r.start_date < %s", end),
+            # and the last round of a consultation closed in the period
+            # (the recap counts who closed it, issue 15)
             SQL(
                 "(r.start_date >= %s OR ((r.answer_date IS NULL OR r.answer_date >= %s)"
-                " AND (t.closed_date IS NULL OR t.closed_date >= %s)))",
+                " AND (t.closed_date IS NULL OR t.closed_date >= %s))"
+                " OR (t.closed_date >= %s AND r.id = t.current_round_id))",
+                start,
                 start,
                 start,
                 start,
@@ -250,7 +254,8 @@ class HelpdeskTicketRound(models.Model):
                        r.answer_date, t.closed_date, t.perangkat_daerah_id, t.category_id,
                        COALESCE(r.answer_user_id, t.user_id), t.konsulti_origin,
                        t.origin_perangkat_daerah_id,
-                       t.origin_desa_id, t.origin_kecamatan_id, r.answer_work_days
+                       t.origin_desa_id, t.origin_kecamatan_id, r.answer_work_days,
+                       CASE WHEN r.id = t.current_round_id THEN t.closing_type END
                   FROM helpdesk_ticket_round r
                   JOIN helpdesk_ticket t ON t.id = r.ticket_id
              LEFT JOIN LATERAL (%s) l ON TRUE
@@ -293,6 +298,7 @@ class HelpdeskTicketRound(models.Model):
                     origin_name=origin,
                     origin_kecamatan=kecamatans.get(row[14]) if kind == rc.DESA else None,
                     answer_days=row[15] if row[6] else None,
+                    closed_by=row[16] or None,
                 )
             )
         return records

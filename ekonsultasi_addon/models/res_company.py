@@ -63,7 +63,37 @@ class ResCompany(models.Model):
         "re-submissions and replies included.",
     )
 
+    # issue 15, "answered and left": SP4N-LAPOR! closes a report 10 working
+    # days after its follow-up when nobody replies
+    ekonsultasi_autoclose_days = fields.Integer(
+        string="Close answered consultations after (working days)",
+        default=10,
+        help="An answered consultation that the konsulti neither closes, submits "
+        "again nor replies to within this many working days (on the calendar of "
+        "its answer limit) is closed by the system, with a notice to him. 0: never.",
+    )
+    ekonsultasi_autoclose_resubmit_days = fields.Integer(
+        string="Re-submission after an automatic closing (working days)",
+        default=10,
+        help="How many working days after the system closed an answered "
+        "consultation the konsulti may still submit it again (Pasal 13). 0: not at all.",
+    )
+    # issue 15, SKM: one respondent moves the IKM of n respondents by up to
+    # 75 / n points; from 10 on, less than the width of a category
+    ekonsultasi_ikm_min_respondents = fields.Integer(
+        string="Fewest respondents for an IKM",
+        default=10,
+        help="Below this number of survey answers, a group (quarter, perangkat daerah, "
+        "topic, konsultan) shows 'too few respondents' instead of an IKM: with 10, one "
+        "respondent moves the index by at most 7.5 points, less than a category.",
+    )
+
     _sql_constraints = [
+        (
+            "ekonsultasi_autoclose_days_positive",
+            "CHECK(ekonsultasi_autoclose_days >= 0 AND ekonsultasi_autoclose_resubmit_days >= 0)",
+            "The working days before an automatic closing and after it cannot be negative.",
+        ),
         (
             "ekonsultasi_attachment_limits_positive",
             "CHECK(ekonsultasi_attachment_max_size > 0 AND ekonsultasi_attachment_max_count > 0)",

@@ -30,3 +30,12 @@ class ResConfigSettings(models.TransientModel):
         "manual: by default /panduan/, the manual built by make docs and served "
         "by this server; or the address of another server that hosts it.",
     )
+    ekonsultasi_ikm_min_respondents = fields.Integer(
+        related="company_id.ekonsultasi_ikm_min_respondents", readonly=False
+    )
+    ekonsultasi_autoclose_days = fields.Integer(
+        related="company_id.ekonsultasi_autoclose_days", readonly=False
+    )
+    ekonsultasi_autoclose_resubmit_days = fields.Integer(
+        related="company_id.ekonsultasi_autoclose_resubmit_days", readonly=False
+    )

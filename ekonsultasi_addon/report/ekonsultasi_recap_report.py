@@ -284,6 +284,15 @@ class EkonsultasiRecapReport(models.AbstractModel):
                 css="ek-late",
             )
         )
+        # the IKM of the satisfaction survey (issue 15)
+        headers, ikm_rows = wizard._ekonsultasi_ikm_table()
+        tables.append(
+            self._ekonsultasi_table(
+                f"{next(letters)}. {labels['sheet_ikm']}",
+                *self._ekonsultasi_ikm_columns_rows(headers, ikm_rows),
+                page=page,
+            )
+        )
         return {
             "letterhead": self._ekonsultasi_letterhead(wizard.company_id),
             "title": labels["title"],
@@ -476,6 +485,35 @@ class EkonsultasiRecapReport(models.AbstractModel):
                         _cell(format_datetime(recap.local(rnd.deadline)), "ek-date"),
                         _cell(format_datetime(recap.local(answered)), "ek-date"),
                         _cell(labels[f"status_{late.status}"]),
+                    ],
+                }
+            )
+        return columns, table_rows
+
+    @api.model
+    def _ekonsultasi_ikm_columns_rows(self, headers, rows):
+        """The IKM table (``wizard._ekonsultasi_ikm_table``) as the template
+        prints it: the IKM with two decimals and a comma, or the text for
+        too few respondents."""
+        widths = (16, 36, 12, 14, 8, 14)
+        classes = ("", "", "ek-num", "ek-num", "", "")
+        columns = [
+            _column(label, width, css)
+            for label, width, css in zip(headers, widths, classes, strict=True)
+        ]
+        table_rows = []
+        for by, key, respondents, value, letter, label in rows:
+            text = _swap_separators(f"{value:,.2f}") if isinstance(value, float) else value
+            table_rows.append(
+                {
+                    "class": "",
+                    "cells": [
+                        _cell(by),
+                        _cell(key or ""),
+                        _cell(format_count(respondents), "ek-num"),
+                        _cell(text, "ek-num"),
+                        _cell(letter),
+                        _cell(label),
                     ],
                 }
             )

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import models
 
-from ..lib.recap_xlsx import write_recap
+from ..lib.recap_xlsx import write_ikm, write_recap
 
 
 class EkonsultasiRecapXlsx(models.AbstractModel):
@@ -14,4 +14,8 @@ class EkonsultasiRecapXlsx(models.AbstractModel):
 
     def generate_xlsx_report(self, workbook, data, wizards):
         for wizard in wizards:
-            write_recap(workbook, wizard._ekonsultasi_recap(), wizard._ekonsultasi_recap_labels())
+            labels = wizard._ekonsultasi_recap_labels()
+            write_recap(workbook, wizard._ekonsultasi_recap(), labels)
+            # the IKM of the satisfaction survey (issue 15)
+            headers, rows = wizard._ekonsultasi_ikm_table()
+            write_ikm(workbook, labels, headers, rows)

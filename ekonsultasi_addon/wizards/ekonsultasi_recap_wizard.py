@@ -200,6 +200,18 @@ class EkonsultasiRecapWizard(models.TransientModel):
         compute="_compute_figures",
         help="Share of the rounds received in the period that are re-submissions (Pasal 13).",
     )
+    closed_konsulti = fields.Integer(
+        string="Closed by the konsulti",
+        compute="_compute_figures",
+        help="Consultations closed in the period by their konsulti (the answer "
+        "solved his problem).",
+    )
+    closed_auto = fields.Integer(
+        string="Closed by the system (no reply)",
+        compute="_compute_figures",
+        help="Consultations closed in the period by the system: answered, and left by "
+        "the konsulti without reply, re-submission or closing (issue 15).",
+    )
     average_days = fields.Float(
         string="Average answer time (working days)",
         compute="_compute_figures",
@@ -366,6 +378,8 @@ class EkonsultasiRecapWizard(models.TransientModel):
             wizard.open_at_end = figures.open_at_end
             wizard.resubmissions = figures.resubmissions
             wizard.resubmission_rate = figures.resubmission_rate or 0.0
+            wizard.closed_konsulti = figures.closed_konsulti
+            wizard.closed_auto = figures.closed_auto
             wizard.average_days = figures.average_days or 0.0
             wizard.median_days = figures.median_days or 0.0
 
@@ -387,6 +401,7 @@ class EkonsultasiRecapWizard(models.TransientModel):
             "sheet_kecamatan": _("By kecamatan"),
             "sheet_trend": _("Monthly trend"),
             "sheet_late": _("Late consultations"),
+            "sheet_ikm": _("Satisfaction survey (IKM)"),
             "item": _("Item"),
             "value": _("Value"),
             "received": _("Received"),
@@ -403,6 +418,8 @@ class EkonsultasiRecapWizard(models.TransientModel):
             "late_answered": _("Answered late"),
             "late_unanswered": _("Not answered, past the limit"),
             "open_at_end": _("Open at the end of the period"),
+            "closed_konsulti": _("Closed by the konsulti"),
+            "closed_auto": _("Closed by the system (no reply)"),
             "average_days": _("Average answer time (working days)"),
             "median_days": _("Median answer time (working days)"),
             "perangkat_daerah": _("Perangkat daerah"),

@@ -465,12 +465,12 @@ class TestRecapFigures(RecapCase):
         labels = wizard._ekonsultasi_recap_labels()
         book = self.render_xlsx(wizard)
         sheets = book.worksheets
-        self.assertEqual(len(sheets), 9)
+        self.assertEqual(len(sheets), 10)
         self.assertEqual(
             book.sheetnames,
             [
                 rx.sheet_name(labels[f"sheet_{name}"])
-                for name in ("summary", *rc.BREAKDOWNS, "trend", "late")
+                for name in ("summary", *rc.BREAKDOWNS, "trend", "late", "ikm")
             ],
         )
         # summary: the period, then every figure as a number
@@ -497,7 +497,9 @@ class TestRecapFigures(RecapCase):
         # every table sheet: bold frozen header on row 4 with an autofilter
         expected_rows = {"perangkat_daerah": 2, "category": 3, "konsultan": 3}
         expected_rows.update({"origin_kind": 2, "origin": 3, "kecamatan": 2})
-        for sheet, rows in zip(sheets[1:], [*expected_rows.values(), 3, 2], strict=True):
+        for sheet, rows in zip(
+            sheets[1:], [*expected_rows.values(), 3, 2, 1], strict=True
+        ):  # the IKM: its total
             with self.subTest(sheet=sheet.title):
                 last = openpyxl.utils.get_column_letter(sheet.max_column)
                 self.assertEqual(sheet.freeze_panes, "A5")
@@ -612,14 +614,15 @@ class TestRecapFigures(RecapCase):
         }
         self.assertRowFigures(values, EMPTY, labels, "summary")
         self.assertEqual(values[labels["received"]], 0)
-        for sheet in book.worksheets[1:]:
+        # the last sheet is the satisfaction survey's (tests/odoo/test_skm.py)
+        for sheet in book.worksheets[1:-1]:
             with self.subTest(sheet=sheet.title):
                 headers = [cell.value for cell in sheet[HEADER]]
-                last = sheet is book.worksheets[-1]
+                last = sheet is book.worksheets[-2]
                 self.assertIn(labels["col_number" if last else "received"], headers)
                 rows = 3 if sheet is book.worksheets[7] else 0  # the trend has its months
                 self.assertEqual(sheet.max_row, HEADER + rows)
-        late = book.worksheets[-1]
+        late = book.worksheets[-2]
         self.assertEqual(
             [cell.value for cell in late[HEADER]][:3],
             [labels["col_no"], labels["col_number"], labels["col_title"]],

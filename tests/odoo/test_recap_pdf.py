@@ -171,6 +171,8 @@ class TestRecapPdf(EkonsultasiDataMixin, HttpCase):
                 "late_answered": "1",
                 "late_unanswered": "1",
                 "open_at_end": "2",
+                "closed_konsulti": "0",
+                "closed_auto": "0",
                 # 0.87 (twice), 0.73 and 3.97 working days
                 "average_days": "1,61",
                 "median_days": "0,87",

@@ -605,3 +605,64 @@ def test_date_labels():
         rc.period_label("dates", first=dt.date(2026, 3, 1), last=dt.date(2026, 2, 1))
     with pytest.raises(ValueError):
         rc.compute_recap([], dt.date(2026, 3, 1), dt.date(2026, 2, 1))
+
+
+def test_closings_counted_apart():
+    """Issue 15: who closed, counted once per consultation (its last round)
+    when the closing falls in the period, whenever it was received.
+
+    K101: received in January, answered, closed by the system in February;
+    K102: received in January, closed by its konsulti in January;
+    K103: round 1 in December 2025 (before the period), answered then;
+          round 2 in January, answered, closed by the system in March:
+          counted once, on round 2;
+    K104: received in December, answered in December, closed by the system on
+          2 January 2026 WIB: a closing of the period, not a round received;
+    K105: closed by a konsultan: in neither figure;
+    K106: closed by the system after the period (1 April WIB): not counted.
+    So closed by the konsulti 1, by the system 3 (K101, K103, K104)."""
+    base = {"pd": INS, "cat": TL, "kons": "A", "kind": PD, "name": BKAD, "days": 1.0}
+    records = [
+        rnd(1, 1, 101, u(1, 5, 3), u(1, 8, 9), u(1, 6, 3), closed=u(2, 2, 9), **base),
+        rnd(2, 1, 102, u(1, 5, 3), u(1, 8, 9), u(1, 6, 3), closed=u(1, 7, 9), **base),
+        rnd(
+            3,
+            1,
+            103,
+            u(12, 1, 3, year=2025),
+            u(12, 4, 9, year=2025),
+            u(12, 2, 3, year=2025),
+            closed=u(3, 2, 9),
+            **base,
+        ),
+        rnd(4, 2, 103, u(1, 12, 3), u(1, 15, 9), u(1, 13, 3), closed=u(3, 2, 9), **base),
+        rnd(
+            5,
+            1,
+            104,
+            u(12, 1, 3, year=2025),
+            u(12, 4, 9, year=2025),
+            u(12, 2, 3, year=2025),
+            closed=u(1, 1, 20),
+            **base,
+        ),
+        rnd(6, 1, 105, u(1, 5, 3), u(1, 8, 9), u(1, 6, 3), closed=u(1, 9, 9), **base),
+        rnd(7, 1, 106, u(1, 5, 3), u(1, 8, 9), u(1, 6, 3), closed=u(3, 31, 18), **base),
+    ]
+    closed_by = {101: "auto", 102: "konsulti", 103: "auto", 104: "auto", 105: "staff", 106: "auto"}
+    last = {}
+    for record in records:
+        last[record.consultation_id] = max(last.get(record.consultation_id, 0), record.round)
+    records = [
+        r._replace(closed_by=closed_by[r.consultation_id])
+        if r.round == last[r.consultation_id]
+        else r
+        for r in records
+    ]
+    recap = rc.compute_recap(records, dt.date(2026, 1, 1), dt.date(2026, 3, 31), tz="Asia/Jakarta")
+    assert (recap.totals.closed_konsulti, recap.totals.closed_auto) == (1, 3)
+    assert recap.totals.received == 5
+    (row,) = recap.breakdowns["perangkat_daerah"]
+    assert (row.figures.closed_konsulti, row.figures.closed_auto) == (1, 3)
+    # closings are events of the period, not of the rounds received in a month
+    assert all(m.figures.closed_auto == 0 for m in recap.trend)
