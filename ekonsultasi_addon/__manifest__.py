@@ -5,7 +5,7 @@
     "name": "E-Konsultasi Pemerintah Daerah",
     "summary": "Layanan e-konsultasi pemda: konsulti bertanya lewat portal, "
     "konsultan menjawab dalam 3 hari kerja",
-    "version": "18.0.1.2.2",
+    "version": "18.0.1.3.0",
     "license": "AGPL-3",
     "category": "Services/Helpdesk",
     "author": "ekonsultasi contributors",
@@ -42,6 +42,7 @@
         "data/ir_cron_autoclose_data.xml",
         "data/mail_template_skm_data.xml",
         "data/simpeg_cron_data.xml",
+        "data/db_backup_data.xml",
         "data/auth_signup_data.xml",
         "data/ekonsultasi_lembar_data.xml",
         "views/ekonsultasi_perangkat_daerah_views.xml",

@@ -37,12 +37,17 @@ import time
 import traceback
 import zipfile
 from contextlib import closing
+from datetime import datetime, timedelta
+from datetime import time as day_time
+
+import pytz
 
 from odoo import api, fields, models, release, sql_db, tools
 from odoo.service.db import dump_db_manifest
 from odoo.tools.misc import exec_pg_environ, find_pg_tool
 
 from ..lib import backup as backup_lib
+from ..lib.workdays import DEFAULT_TZ
 
 _logger = logging.getLogger(__name__)
 
@@ -108,6 +113,27 @@ class DbBackup(models.Model):
         return super(DbBackup, self - ours).cleanup()
 
     # ---------------------------------------------------------- business --
+    @api.model
+    def _ekonsultasi_schedule_at_night(self, hour=3):
+        """Run the daily backups at ``hour`` o'clock at night, local time.
+
+        ``auto_backup`` installs its scheduled action at 03:00 UTC, that is
+        10:00 WIB, in office hours, while konsulti submit. Its next run is
+        moved to the next ``hour`` o'clock in the time zone of the company's
+        working calendar (WIB unless set); it recurs daily from there. Called
+        once, when the addon is installed and by the migration to 18.0.1.3.0.
+        """
+        cron = self.env.ref("auto_backup.ir_cron_backup_scheduler_0", raise_if_not_found=False)
+        if not cron:
+            return False
+        tz = pytz.timezone(self.env.company.resource_calendar_id.tz or DEFAULT_TZ)
+        now = datetime.now(pytz.utc).astimezone(tz)
+        at = tz.localize(datetime.combine(now.date(), day_time(hour)))
+        if at <= now:
+            at = tz.localize(datetime.combine(now.date() + timedelta(days=1), day_time(hour)))
+        cron.nextcall = at.astimezone(pytz.utc).replace(tzinfo=None)
+        return cron.nextcall
+
     def _ekonsultasi_backup(self):
         """One backup to this destination, logged in a run; a failure is
         logged, notified and does not raise (the next destination runs)."""

@@ -11,6 +11,7 @@ TransactionCase's transaction."""
 import datetime as dt
 import hashlib
 import html
+import importlib.util
 import os
 import re
 import shutil
@@ -50,7 +51,7 @@ from psycopg2 import sql
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
-from odoo.tools import config, mute_logger
+from odoo.tools import config, file_path, mute_logger
 
 from odoo.addons.base.models.ir_attachment import IrAttachment
 from odoo.addons.ekonsultasi_addon.lib import backup as backup_lib
@@ -717,6 +718,33 @@ class TestBackupAccess(EkonsultasiCase):
         self.assertIn(
             menu.id, self.env["ir.ui.menu"].with_user(self.administrator)._visible_menu_ids()
         )
+
+    def test_backups_run_at_night_local_time(self):
+        """auto_backup schedules its daily run at 03:00 UTC (10.00 WIB, office
+        hours); ours and the migration to 18.0.1.3.0 move it to 03.00 in the
+        time zone of the company's calendar, once; a time the administrator
+        chose stays."""
+        cron = self.env.ref("auto_backup.ir_cron_backup_scheduler_0")
+        calendar = self.env.company.resource_calendar_id
+        for tz, utc_hour in (("Asia/Jakarta", 20), ("Asia/Jayapura", 18)):
+            calendar.tz = tz
+            with freeze_time("2026-12-01 05:00:00"):  # 12.00 WIB, 14.00 WIT
+                self.env["db.backup"]._ekonsultasi_schedule_at_night()
+            self.assertEqual(cron.nextcall, dt.datetime(2026, 12, 1, utc_hour, 0), tz)
+        # the migration: an untouched schedule (03:00 UTC) moves, a chosen one stays
+        path = "ekonsultasi_addon/migrations/18.0.1.3.0/post-migration.py"
+        spec = importlib.util.spec_from_file_location("backup_migration", file_path(path))
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        calendar.tz = "Asia/Jakarta"
+        for before, after in (
+            (dt.datetime(2026, 12, 2, 3, 0), dt.datetime(2026, 12, 1, 20, 0)),
+            (dt.datetime(2026, 12, 2, 18, 30), dt.datetime(2026, 12, 2, 18, 30)),
+        ):
+            cron.nextcall = before
+            with freeze_time("2026-12-01 05:00:00"):
+                migration.migrate(self.env.cr, "18.0.1.2.2")
+            self.assertEqual(cron.nextcall, after)
 
     def test_konsultan_and_konsulti_see_nothing(self):
         for user in (self.konsultan_1, self.konsulti):
