@@ -212,6 +212,24 @@ odoo_serve() {
     as_serve_user "$PYTHON" "$ODOO_BIN" "${sub[@]}" -c "$SERVE_DIR/odoo.conf" "$@"
 }
 
+# ensure_durable_pg: the work tree's cluster is made for tests (lib.sh pg_init:
+# fsync, synchronous_commit and full_page_writes off); the data of a
+# production profile must survive a crash, so they are turned on for good
+# (postgresql.auto.conf) and what was written before is flushed (CHECKPOINT)
+ensure_durable_pg() {
+    [[ $(_psql_super -tAc "SHOW fsync") == on && $(_psql_super -tAc "SHOW full_page_writes") == on \
+        && $(_psql_super -tAc "SHOW synchronous_commit") == on ]] && return 0
+    log "making the PostgreSQL cluster durable (fsync, full_page_writes, synchronous_commit on)"
+    _psql_super -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET full_page_writes = on" \
+        -c "ALTER SYSTEM SET synchronous_commit = on" -c "SELECT pg_reload_conf()" >/dev/null
+    # the reload is asynchronous: wait until this backend's next session sees it
+    for _ in $(seq 1 50); do
+        [[ $(_psql_super -tAc "SHOW fsync") == on ]] && break
+        sleep 0.1
+    done
+    _psql_super -c "CHECKPOINT"
+}
+
 ensure_database() {
     if [[ -n $(_psql_super -tAc "SELECT 1 FROM pg_database WHERE datname = '$SERVE_DB'") ]] \
         && [[ -n $(_psql_super -d "$SERVE_DB" -tAc "SELECT 1 FROM pg_class WHERE relname = 'ir_module_module'" 2>/dev/null) ]] \
@@ -287,6 +305,7 @@ start() {
     ensure_odoo || die "Odoo 18 is required (ODOO_SOURCE=/path/to/odoo-18.0 make serve)"
     ensure_oca_addons
     pg_start
+    ensure_durable_pg
     find_odoo_bin
     mkdir -p "$SERVE_DIR/secrets"
     ensure_serve_user

@@ -46,6 +46,29 @@ def _serve(*args, env, input_text=None):
     )
 
 
+DURABILITY = ("fsync", "full_page_writes", "synchronous_commit")
+
+
+def _back_to_test_speed():
+    """serve.sh makes the work tree's PostgreSQL cluster durable, as a production
+    server's must be (test_the_database_survives_a_crash); the rest of the test run
+    goes back to the test settings of lib.sh (the same cluster holds the test
+    database)."""
+    from odoo.tools import config
+
+    connection = psycopg2.connect(
+        host=config["db_host"], port=config["db_port"], user="postgres", dbname="postgres"
+    )
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cr:
+            for setting in DURABILITY:
+                cr.execute(f"ALTER SYSTEM RESET {setting}")
+            cr.execute("SELECT pg_reload_conf()")
+    finally:
+        connection.close()
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     password_file = tmp_path_factory.mktemp("serve") / "admin_password"
@@ -80,6 +103,7 @@ def served(tmp_path_factory):
         }
     finally:
         _serve("stop", env=env)
+        _back_to_test_speed()
 
 
 def get(served, path, **kwargs):
@@ -198,6 +222,26 @@ def test_odoo_runs_unprivileged_in_workers(served):
             if line.startswith("Uid:")
         )
         assert uid != "0", f"process {pid} runs as root"
+
+
+def test_the_database_survives_a_crash(served):
+    """The work tree's cluster is made for tests (lib.sh: fsync off); serve.sh turns
+    on what a crash or a power cut needs before it serves."""
+    options = served["options"]
+    connection = psycopg2.connect(
+        host=options["db_host"],
+        port=options["db_port"],
+        user=options["db_user"],
+        password=options["db_password"],
+        dbname=SERVE_DB,
+    )
+    try:
+        with connection.cursor() as cr:
+            for setting in DURABILITY:
+                cr.execute(f"SHOW {setting}")
+                assert cr.fetchone()[0] == "on", setting
+    finally:
+        connection.close()
 
 
 def test_database_role_is_not_a_superuser(served):

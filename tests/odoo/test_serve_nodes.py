@@ -23,7 +23,7 @@ import psycopg2
 import pytest
 import requests
 import websocket
-from test_serve import SERVE_DB, _free_port, _serve
+from test_serve import SERVE_DB, _back_to_test_speed, _free_port, _serve
 
 KONSULTI_LOGIN = "konsulti.nodes"
 KONSULTI_NAME = "Nurhayati Nodes"
@@ -94,6 +94,7 @@ def nodes(tmp_path_factory):
         }
     finally:
         _serve("stop", env=env)
+        _back_to_test_speed()
 
 
 def test_each_node_has_its_own_configuration(nodes):
