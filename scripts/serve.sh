@@ -5,7 +5,8 @@
 #  - Odoo in multi-process mode (workers, the gevent port for /websocket,
 #    memory and time limits), proxy_mode, list_db = False, a dbfilter, the
 #    database manager off, as an unprivileged system user, connecting as a
-#    PostgreSQL role that is not a superuser;
+#    PostgreSQL role that is not a superuser, on a cluster made durable
+#    (fsync, full_page_writes and synchronous_commit on);
 #  - nginx in front, terminating TLS (a self-signed certificate unless
 #    TLS_CERT and TLS_KEY name the real one), HTTP sent to HTTPS.
 # The files a real server needs are written from scripts/templates/ into
