@@ -20,3 +20,6 @@ class ResConfigSettings(models.TransientModel):
     ekonsultasi_attachment_max_count = fields.Integer(
         related="company_id.ekonsultasi_attachment_max_count", readonly=False
     )
+    ekonsultasi_pustaka_public = fields.Boolean(
+        related="company_id.ekonsultasi_pustaka_public", readonly=False
+    )
