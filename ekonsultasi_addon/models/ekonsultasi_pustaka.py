@@ -164,6 +164,7 @@ class EkonsultasiPustaka(models.Model):
         help="The konsultan's answers of the consultation as they were sent (read only).",
     )
     search_stems = fields.Text(
+        string="Search stems",
         compute="_compute_search_stems",
         store=True,
         groups="base.group_user",
