@@ -21,7 +21,9 @@ EXCERPT = 220
 
 def excerpt(text, length=EXCERPT):
     text = " ".join((text or "").split())
-    return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
+    if len(text) <= length:
+        return text
+    return text[: length - 1].rsplit(" ", 1)[0].rstrip(".,;:") + "…"
 
 
 class EkonsultasiPustaka(http.Controller):
@@ -123,7 +125,7 @@ class EkonsultasiPustaka(http.Controller):
         """The published entries nearest to what the konsulti is writing."""
         text = f"{title or ''} {description or ''}"[:4000]
         Entry = request.env["ekonsultasi.pustaka"]
-        entries = Entry._ekonsultasi_search(
+        entries = Entry._ekonsultasi_suggest(
             text, Entry._ekonsultasi_portal_domain(), limit=SUGGESTIONS
         )
         # sudo: topic names, as on the library's pages

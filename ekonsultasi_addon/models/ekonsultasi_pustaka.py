@@ -8,6 +8,8 @@ from odoo.tools import SQL, html2plaintext
 from ..lib import pustaka
 
 PUBLISHER_GROUP = "ekonsultasi_addon.group_ekonsultasi_pustaka_publisher"
+# a suggestion ranks at least this share of the best one
+SUGGEST_SHARE = 0.4
 # the published text: what the editing step produces and the marks look at
 TEXT_FIELDS = ("name", "question", "answer")
 # what nobody writes by hand: the flow sets it
@@ -280,7 +282,8 @@ class EkonsultasiPustaka(models.Model):
         consultation's texts copied for editing. The consultations are
         only read."""
         if not (
-            self.env.user.has_group("ekonsultasi_addon.group_ekonsultasi_konsultan")
+            self.env.su
+            or self.env.user.has_group("ekonsultasi_addon.group_ekonsultasi_konsultan")
             or self.env.user.has_group(PUBLISHER_GROUP)
         ):
             raise AccessError(self.env._("Only konsultan and publishers propose entries."))
@@ -323,7 +326,7 @@ class EkonsultasiPustaka(models.Model):
 
     def _ekonsultasi_check_publisher(self):
         # the Inspektur is made a publisher when he is named (res.company)
-        if not self.env.user.has_group(PUBLISHER_GROUP):
+        if not (self.env.su or self.env.user.has_group(PUBLISHER_GROUP)):
             raise AccessError(
                 self.env._("Only the Inspektur or a publisher publishes and withdraws entries.")
             )
@@ -446,44 +449,56 @@ class EkonsultasiPustaka(models.Model):
     # Search
     # ------------------------------------------------------------------
     @api.model
-    def _ekonsultasi_search(self, text, domain=None, limit=5, offset=0):
-        """Entries the current user may read (record rules applied) that
-        match ``text``, best first: full-text search over the stems
-        (``lib/pustaka.py``), the title weighing as much as the rest.
-        Without words, the newest first."""
+    def _ekonsultasi_query(self, text, domain=None):
+        """The query of the entries the current user may read (record rules
+        applied) among ``domain`` that match ``text``, and the rank of an
+        entry as SQL (``None`` without words): full-text search over the
+        stems (``lib/pustaka.py``)."""
         # search_vector is PostgreSQL's (generated from search_stems)
         self.flush_model(["search_stems"])
         query = self._search(list(domain or []))
         terms = pustaka.query_terms(text)
-        if terms:
-            tsq = SQL("to_tsquery('simple', %s)", pustaka.tsquery(terms))
-            query.add_where(SQL("%s @@ %s", SQL.identifier(self._table, "search_vector"), tsq))
-            query.order = SQL(
-                "ts_rank(%s, %s) DESC, %s DESC",
-                SQL.identifier(self._table, "search_vector"),
-                tsq,
-                SQL.identifier(self._table, "id"),
-            )
-        else:
-            query.order = SQL(
-                "%s DESC NULLS LAST, %s DESC",
-                SQL.identifier(self._table, "publish_date"),
-                SQL.identifier(self._table, "id"),
-            )
+        if not terms:
+            return query, None
+        vector = SQL.identifier(self._table, "search_vector")
+        tsq = SQL("to_tsquery('simple', %s)", pustaka.tsquery(terms))
+        query.add_where(SQL("%s @@ %s", vector, tsq))
+        return query, SQL("ts_rank(%s, %s)", vector, tsq)
+
+    @api.model
+    def _ekonsultasi_search(self, text, domain=None, limit=5, offset=0):
+        """Entries the current user may read that match ``text``, best
+        first; without words, the newest first."""
+        query, rank = self._ekonsultasi_query(text, domain)
+        newest = SQL(
+            "%s DESC NULLS LAST, %s DESC",
+            SQL.identifier(self._table, "publish_date"),
+            SQL.identifier(self._table, "id"),
+        )
+        query.order = SQL("%s DESC, %s", rank, newest) if rank else newest
         query.limit = limit
         query.offset = offset
         return self.browse(query)
 
     @api.model
+    def _ekonsultasi_suggest(self, text, domain=None, limit=5, share=SUGGEST_SHARE):
+        """The entries to suggest for ``text``: the best ``limit`` of
+        :meth:`_ekonsultasi_search`, without those ranked below ``share``
+        of the best (an entry sharing one common word with the problem is
+        no answer to it)."""
+        query, rank = self._ekonsultasi_query(text, domain)
+        if not rank:
+            return self.browse()
+        query.order = SQL("%s DESC, %s DESC", rank, SQL.identifier(self._table, "id"))
+        query.limit = limit
+        rows = self.env.execute_query(query.select(SQL.identifier(self._table, "id"), rank))
+        best = rows[0][1] if rows else 0
+        return self.browse([entry_id for entry_id, value in rows if value >= best * share])
+
+    @api.model
     def _ekonsultasi_search_count(self, text, domain=None):
         """How many entries :meth:`_ekonsultasi_search` finds in all."""
-        # search_vector is PostgreSQL's (generated from search_stems)
-        self.flush_model(["search_stems"])
-        query = self._search(list(domain or []))
-        terms = pustaka.query_terms(text)
-        if terms:
-            tsq = SQL("to_tsquery('simple', %s)", pustaka.tsquery(terms))
-            query.add_where(SQL("%s @@ %s", SQL.identifier(self._table, "search_vector"), tsq))
+        query, _rank = self._ekonsultasi_query(text, domain)
         return self.env.execute_query(query.select(SQL("count(*)")))[0][0]
 
     @api.model

@@ -4,7 +4,9 @@ of the portal (pages, search, suggestions, RPC) closed to what is not
 published."""
 
 import datetime as dt
+import io
 
+import openpyxl
 from ekonsultasi_common import EkonsultasiHttpCase
 from freezegun import freeze_time
 
@@ -264,6 +266,12 @@ class TestPustaka(EkonsultasiHttpCase):
         self.assertEqual(Portal._ekonsultasi_search("penghapusan aset", domain), other)
         self.assertEqual(Portal._ekonsultasi_search("menghapus", domain), other)
         self.assertEqual(Portal._ekonsultasi_search("", domain), other | entry)
+        # the library lists every entry sharing a word; the suggestions
+        # leave out one that shares a single common word
+        problem = "Pengadaan barang oleh nagari di daerah, bagaimana pertanggungjawabannya?"
+        self.assertEqual(Portal._ekonsultasi_search(problem, domain), entry | other)
+        self.assertEqual(Portal._ekonsultasi_suggest(problem, domain), entry)
+        self.assertEqual(Portal._ekonsultasi_suggest("Mohon", domain), Portal.browse())
         by_agency = Portal._ekonsultasi_portal_domain(agency=self.agency_bkad)
         self.assertEqual(Portal._ekonsultasi_search("", by_agency), other)
         by_topic = Portal._ekonsultasi_portal_domain(category=self.topic_tlhp)
@@ -305,3 +313,47 @@ class TestPustaka(EkonsultasiHttpCase):
         page = self.url_open("/new/ticket").text
         self.assertIn('id="ekonsultasi_pustaka_suggest"', page)
         self.assertIn('href="/pustaka"', page)
+
+    def test_recap_counts_consultations_avoided_per_topic(self):
+        """The recap (XLSX sheet and PDF table) counts the clicks of its
+        period per topic; another period has none."""
+        with freeze_time("2026-02-10 03:00:00"):
+            entry = self._published()
+            Helpful = self.env["ekonsultasi.pustaka.helpful"]
+            for partner in (self.konsulti_other.partner_id, self.konsulti_nagari.partner_id):
+                Helpful.create({"entry_id": entry.id, "partner_id": partner.id})
+            self.env.flush_all()
+        Wizard = self.env["ekonsultasi.recap.wizard"].with_user(self.inspektur)
+        q1 = Wizard.create({"period_type": "quarter", "year": 2026, "quarter": "1"})
+        q2 = Wizard.create({"period_type": "quarter", "year": 2026, "quarter": "2"})
+        expected = [(self.agency_insp.name, self.topic_tlhp.display_name, 2)]
+        self.assertEqual(Helpful.with_user(self.inspektur)._ekonsultasi_recap_rows(q1), expected)
+        self.assertEqual(Helpful.with_user(self.inspektur)._ekonsultasi_recap_rows(q2), [])
+        by_agency = Wizard.create(
+            {
+                "period_type": "quarter",
+                "year": 2026,
+                "quarter": "1",
+                "perangkat_daerah_ids": [(6, 0, self.agency_bkad.ids)],
+            }
+        )
+        self.assertEqual(Helpful._ekonsultasi_recap_rows(by_agency), [])
+        data, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.inspektur)
+            ._render("ekonsultasi_addon.action_report_ekonsultasi_recap_xlsx", q1.ids)
+        )
+        sheet = openpyxl.load_workbook(io.BytesIO(data))["Consultations avoided"]
+        self.assertEqual(
+            [c.value for c in sheet[5]],
+            [self.agency_insp.name, self.topic_tlhp.display_name, 2],
+        )
+        values = (
+            self.env["report.ekonsultasi_addon.report_ekonsultasi_recap"]
+            .with_user(self.inspektur)
+            ._get_report_values(q1.ids)
+        )
+        table = values["recaps"][q1.id]["tables"][-1]
+        self.assertIn("Consultations avoided (Pustaka Jawaban)", table["title"])
+        cells = [c["value"] for c in table["pages"][0]["rows"][0]["cells"]]
+        self.assertEqual(cells[1:], [self.agency_insp.name, self.topic_tlhp.display_name, "2"])
