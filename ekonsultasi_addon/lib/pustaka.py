@@ -25,6 +25,10 @@ from collections import namedtuple
 REVIEW_MONTHS = 12
 # the suggestion query keeps the most telling words of a long problem
 MAX_QUERY_TERMS = 24
+# a stem found in more than this share of the published entries is left out
+# of a query (see informative)
+COMMON_SHARE = 0.2
+COMMON_MIN_ENTRIES = 50
 
 VOWELS = frozenset("aeiou")
 WORD = re.compile(r"[a-z]+")
@@ -135,7 +139,9 @@ STOP_WORDS = frozenset(
 )
 
 PARTICLES = ("lah", "kah", "tah", "pun")
-POSSESSIVES = ("nya", "ku", "mu")
+# -ku and -mu are rare in letters to a government and end many roots
+# (laku, ilmu): only -nya is taken off
+POSSESSIVES = ("nya",)
 DERIVATIONAL = ("kan", "an", "i")
 
 MIN_STEM = 3
@@ -174,6 +180,9 @@ def _strip_prefix(word, confix):
             rest = word[len(prefix) :]
             # "me"/"pe" only before the consonants that take no nasal
             if prefix in ("me", "pe") and rest[0] not in "lrwymn":
+                continue
+            # "be" before r (be-rencana) and in be-kerja only: belum, besar
+            if prefix == "be" and rest[0] not in "rk":
                 continue
             # "ke" alone is rare: only as the confix ke-...-an
             if prefix == "ke" and not confix:
@@ -238,6 +247,14 @@ def query_terms(text, limit=MAX_QUERY_TERMS):
     if len(terms) > limit:
         terms = sorted(terms, key=lambda t: -len(seen[t]))[:limit]
     return terms
+
+
+def informative(terms, common):
+    """``terms`` without those in ``common`` (the stems of most entries,
+    which say nothing of a question and make every entry a match), unless
+    nothing would be left."""
+    kept = [t for t in terms if t not in common]
+    return kept or terms
 
 
 def tsquery(terms):

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, html2plaintext
 
@@ -252,6 +252,9 @@ class EkonsultasiPustaka(models.Model):
         return entries
 
     def write(self, vals):
+        if "state" in vals:
+            # the entries in the portal change: their common stems too
+            self.env.registry.clear_cache()
         if FLOW_FIELDS & set(vals) and not self.env.su:
             raise AccessError(self.env._("An entry is published through its buttons."))
         if set(vals) & {*TEXT_FIELDS, "category_id", "regulation_refs"} and self.filtered(
@@ -457,13 +460,30 @@ class EkonsultasiPustaka(models.Model):
         # search_vector is PostgreSQL's (generated from search_stems)
         self.flush_model(["search_stems"])
         query = self._search(list(domain or []))
-        terms = pustaka.query_terms(text)
+        terms = pustaka.informative(pustaka.query_terms(text), self._ekonsultasi_common_stems())
         if not terms:
             return query, None
         vector = SQL.identifier(self._table, "search_vector")
         tsq = SQL("to_tsquery('simple', %s)", pustaka.tsquery(terms))
         query.add_where(SQL("%s @@ %s", vector, tsq))
         return query, SQL("ts_rank(%s, %s)", vector, tsq)
+
+    @api.model
+    @tools.ormcache()
+    def _ekonsultasi_common_stems(self):
+        """The stems of more than ``COMMON_SHARE`` of the published entries
+        and of more than ``COMMON_MIN_ENTRIES`` (a small library has none),
+        of every company (a statistic: nothing of an entry is shown), cached
+        until an entry is published or leaves the portal."""
+        self.flush_model(["search_stems", "state"])
+        self.env.cr.execute(
+            """SELECT word FROM ts_stat(
+                   'SELECT search_vector FROM ekonsultasi_pustaka WHERE state = ''published''')
+                WHERE ndoc > (SELECT GREATEST(count(*) * %s, %s) FROM ekonsultasi_pustaka
+                               WHERE state = 'published')""",
+            (pustaka.COMMON_SHARE, pustaka.COMMON_MIN_ENTRIES),
+        )
+        return frozenset(row[0] for row in self.env.cr.fetchall())
 
     @api.model
     def _ekonsultasi_search(self, text, domain=None, limit=5, offset=0):

@@ -112,3 +112,23 @@ def test_replace_all_whole_words_any_case():
         pustaka.replace_all("Kamang dan nagari KAMANG, Kamangan", "Kamang", "[nagari]")
         == "[nagari] dan nagari [nagari], Kamangan"
     )
+
+
+def test_common_stems_leave_the_query_unless_nothing_is_left():
+    assert pustaka.informative(["ada", "barang", "desa"], {"desa", "dana"}) == ["ada", "barang"]
+    assert pustaka.informative(["desa"], {"desa"}) == ["desa"]
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("berlaku", "laku"),
+        ("laku", "laku"),
+        ("belum", "belum"),
+        ("besar", "besar"),
+        ("ilmu", "ilmu"),
+    ],
+)
+def test_roots_that_look_affixed_keep_their_ends(word, stem):
+    """-ku/-mu are not taken off, be- only before r and k."""
+    assert pustaka.stem(word) == stem
