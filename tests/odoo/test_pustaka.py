@@ -357,3 +357,20 @@ class TestPustaka(EkonsultasiHttpCase):
         self.assertIn("Consultations avoided (Pustaka Jawaban)", table["title"])
         cells = [c["value"] for c in table["pages"][0]["rows"][0]["cells"]]
         self.assertEqual(cells[1:], [self.agency_insp.name, self.topic_tlhp.display_name, "2"])
+
+    def test_drafts_stay_within_the_team(self):
+        """Another team's konsultan reads a published entry, not a draft,
+        and edits neither."""
+        draft = self._clean(self._propose())
+        published = self._published()
+        Other = self.Entry.with_user(self.konsultan_bkad)
+        self.assertEqual(Other.search([("id", "in", (draft | published).ids)]), published)
+        with self.assertRaises(AccessError):
+            draft.with_user(self.konsultan_bkad).write({"answer": "lain"})
+        with self.assertRaises(AccessError):
+            published.with_user(self.konsultan_bkad).action_back_to_draft()
+        # the Inspektorat reads both, changes nothing
+        Insp = self.Entry.with_user(self.inspektur)
+        self.assertEqual(Insp.search([("id", "in", (draft | published).ids)]), draft | published)
+        with self.assertRaises(AccessError):
+            draft.with_user(self.inspektur).write({"answer": "lain"})
