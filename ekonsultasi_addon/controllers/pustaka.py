@@ -100,10 +100,11 @@ class EkonsultasiPustaka(http.Controller):
     def pustaka_entry(self, entry_id, **kw):
         if self._ekonsultasi_closed_to_visitor():
             return request.redirect(f"/web/login?redirect=/pustaka/{entry_id}")
-        entry = request.env["ekonsultasi.pustaka"].browse(entry_id)
+        entry = request.env["ekonsultasi.pustaka"].browse(entry_id).exists()
         try:
+            if not entry:
+                raise MissingError(request.env._("This entry does not exist."))
             entry.check_access("read")
-            entry.name  # noqa: B018  # a deleted one raises MissingError here
         except (AccessError, MissingError):
             # unpublished, withdrawn or of another pemda: as if it did not exist
             raise request.not_found() from None

@@ -17,7 +17,6 @@ class EkonsultasiPustakaHelpful(models.Model):
 
     entry_id = fields.Many2one(
         comodel_name="ekonsultasi.pustaka",
-        string="Entry",
         required=True,
         readonly=True,
         ondelete="cascade",

@@ -26,7 +26,6 @@ class EkonsultasiPustakaMark(models.Model):
 
     entry_id = fields.Many2one(
         comodel_name="ekonsultasi.pustaka",
-        string="Entry",
         required=True,
         ondelete="cascade",
         index=True,

@@ -10,7 +10,7 @@ class EkonsultasiRecapXlsx(models.AbstractModel):
     _inherit = "report.ekonsultasi_addon.recap_xlsx"
 
     def generate_xlsx_report(self, workbook, data, wizards):
-        super().generate_xlsx_report(workbook, data, wizards)
+        result = super().generate_xlsx_report(workbook, data, wizards)
         Helpful = self.env["ekonsultasi.pustaka.helpful"]
         labels = Helpful._ekonsultasi_recap_labels()
         bold = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
@@ -33,3 +33,4 @@ class EkonsultasiRecapXlsx(models.AbstractModel):
                 sheet.write_number(row, 2, count)
             if not rows:
                 sheet.write_string(4, 0, labels["none"])
+        return result
