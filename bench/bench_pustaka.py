@@ -527,6 +527,7 @@ def measure(registry, company_id, count):
         )
         rows = cr.fetchall()
         by_title = {name: entry_id for entry_id, name in rows}
+        by_id_name = {entry_id: name for entry_id, name in rows}
         # the triples back from the titles (entry_texts wrote them)
         index = {}
         for a, action in enumerate(ACTIONS):
@@ -571,9 +572,18 @@ def measure(registry, company_id, count):
         cr.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         trgm_ms, trgm_ids = timed(lambda q: trigram_search(env, company_id, q), questions)
         cr.rollback()  # the bench column goes
+        found = [
+            Entry.browse(ids).mapped("name")[:1] for ids in ours_ids
+        ]  # the first suggestion of each question, for the misses printed
         return {
             "entries": len(rows),
             "questions": questions,
+            "slowest": sorted(zip(ours_ms, questions, strict=True), reverse=True)[:3],
+            "misses": [
+                (q, by_id_name.get(e), f[0] if f else None)
+                for q, e, ids, f in zip(questions, sample, ours_ids, found, strict=True)
+                if e not in ids[:5]
+            ][:3],
             "ours_ms": ours_ms,
             "ilike_ms": ilike_ms,
             "raw_ms": raw_ms,
@@ -617,6 +627,10 @@ def report(r):
         "   information: full-text without stems",
         f"recall at 5 {r['recall_raw']:.1%}, p95 {p['raw_ms'][1]:.1f} ms",
     )
+    for ms, question in r["slowest"]:
+        print(f"    slow: {ms:.1f} ms  {question}")
+    for question, expected, first in r["misses"]:
+        print(f"    missed: {question!r}: expected {expected!r}, first {first!r}")
     _line(
         "   information: trigram word_similarity of titles",
         f"recall at 5 {r['recall_trgm']:.1%}, p95 {p['trgm_ms'][1]:.1f} ms",

@@ -33,7 +33,8 @@ COMMON_MIN_ENTRIES = 50
 VOWELS = frozenset("aeiou")
 WORD = re.compile(r"[a-z]+")
 
-# Indonesian function words and the words every consultation has
+# Indonesian function words, and the words of greeting and asking that
+# every consultation has
 STOP_WORDS = frozenset(
     [
         "ada",
@@ -135,6 +136,20 @@ STOP_WORDS = frozenset(
         "untuk",
         "yaitu",
         "yang",
+        "assalamualaikum",
+        "bantuannya",
+        "hormat",
+        "ingin",
+        "izin",
+        "malam",
+        "pagi",
+        "selamat",
+        "siang",
+        "sore",
+        "tahu",
+        "wr",
+        "wb",
+        "yth",
     ]
 )
 
