@@ -43,6 +43,7 @@ Run it with ``make bench`` or
 import argparse
 import hashlib
 import io
+import os
 import random
 import sys
 import time
@@ -547,6 +548,9 @@ def measure(registry, company_id, count):
             found.read(["name", "answer", "category_id", "needs_review"])
             return found.ids
 
+        def query_only(question):
+            return Entry._ekonsultasi_suggest(question, domain, limit=5).ids
+
         def ilike(question):
             ids = ilike_search(env, company_id, question)
             Entry.browse(ids).read(["name", "answer", "category_id", "needs_review"])
@@ -567,6 +571,7 @@ def measure(registry, company_id, count):
             ours(question)
             ilike(question)
         ours_ms, ours_ids = timed(ours, questions)
+        query_ms, _ids = timed(query_only, questions)
         ilike_ms, ilike_ids = timed(ilike, questions)
         raw_ms, raw_ids = timed(lambda q: raw_fts_search(env, company_id, q), questions)
         cr.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
@@ -585,6 +590,7 @@ def measure(registry, company_id, count):
                 if e not in ids[:5]
             ][:3],
             "ours_ms": ours_ms,
+            "query_ms": query_ms,
             "ilike_ms": ilike_ms,
             "raw_ms": raw_ms,
             "trgm_ms": trgm_ms,
@@ -604,14 +610,25 @@ def _ok(passed):
 
 
 def report(r):
-    print(f"{r['entries']:,} published entries, {len(r['questions'])} reworded questions, e.g.")
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(
+        f"{r['entries']:,} published entries, {len(r['questions'])} reworded questions "
+        f"(machine load average {load} on {os.cpu_count()} cores), e.g."
+    )
     for question in r["questions"][:3]:
         print(f"    {question}")
-    p = {k: np.percentile(r[k], [50, 95]) for k in ("ours_ms", "ilike_ms", "raw_ms", "trgm_ms")}
+    p = {
+        k: np.percentile(r[k], [50, 95])
+        for k in ("ours_ms", "query_ms", "ilike_ms", "raw_ms", "trgm_ms")
+    }
     _line(
         "1. ours: stems + full-text (GIN), 5 best read",
         f"p50 {p['ours_ms'][0]:.1f} ms, p95 {p['ours_ms'][1]:.1f} ms "
         f"(target p95 <= {P95_TARGET_MS:.0f} ms) {_ok(p['ours_ms'][1] <= P95_TARGET_MS)}",
+    )
+    _line(
+        "   of which the query (_ekonsultasi_suggest)",
+        f"p50 {p['query_ms'][0]:.1f} ms, p95 {p['query_ms'][1]:.1f} ms",
     )
     _line(
         "2. baseline: ILIKE '%word%' per word, most first",

@@ -25,9 +25,9 @@ from collections import namedtuple
 REVIEW_MONTHS = 12
 # the suggestion query keeps the most telling words of a long problem
 MAX_QUERY_TERMS = 24
-# a stem found in more than this share of the published entries is left out
-# of a query (see informative)
-COMMON_SHARE = 0.2
+# a stem found in more than this share of the published entries does not
+# make an entry a match (see informative); it still counts in the rank
+COMMON_SHARE = 0.1
 COMMON_MIN_ENTRIES = 50
 
 VOWELS = frozenset("aeiou")
@@ -136,6 +136,11 @@ STOP_WORDS = frozenset(
         "untuk",
         "yaitu",
         "yang",
+        "bertanya",
+        "menanyakan",
+        "ditanyakan",
+        "pertanyaan",
+        "pertanyaannya",
         "assalamualaikum",
         "bantuannya",
         "hormat",
@@ -265,9 +270,10 @@ def query_terms(text, limit=MAX_QUERY_TERMS):
 
 
 def informative(terms, common):
-    """``terms`` without those in ``common`` (the stems of most entries,
-    which say nothing of a question and make every entry a match), unless
-    nothing would be left."""
+    """The ``terms`` that make an entry a match: those not in ``common``
+    (the stems of many entries, which tell little of a question and would
+    make most entries candidates), unless nothing would be left. The rank
+    still counts every term."""
     kept = [t for t in terms if t not in common]
     return kept or terms
 

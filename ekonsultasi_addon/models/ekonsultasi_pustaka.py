@@ -456,17 +456,19 @@ class EkonsultasiPustaka(models.Model):
         """The query of the entries the current user may read (record rules
         applied) among ``domain`` that match ``text``, and the rank of an
         entry as SQL (``None`` without words): full-text search over the
-        stems (``lib/pustaka.py``)."""
+        stems (``lib/pustaka.py``). An entry matches by one of the telling
+        stems of ``text`` (those of few entries, :func:`pustaka.informative`:
+        the GIN index gives few rows to rank) and ranks by all of them."""
         # search_vector is PostgreSQL's (generated from search_stems)
         self.flush_model(["search_stems"])
         query = self._search(list(domain or []))
-        terms = pustaka.informative(pustaka.query_terms(text), self._ekonsultasi_common_stems())
+        terms = pustaka.query_terms(text)
         if not terms:
             return query, None
+        telling = pustaka.informative(terms, self._ekonsultasi_common_stems())
         vector = SQL.identifier(self._table, "search_vector")
-        tsq = SQL("to_tsquery('simple', %s)", pustaka.tsquery(terms))
-        query.add_where(SQL("%s @@ %s", vector, tsq))
-        return query, SQL("ts_rank(%s, %s)", vector, tsq)
+        query.add_where(SQL("%s @@ to_tsquery('simple', %s)", vector, pustaka.tsquery(telling)))
+        return query, SQL("ts_rank(%s, to_tsquery('simple', %s))", vector, pustaka.tsquery(terms))
 
     @api.model
     @tools.ormcache()
