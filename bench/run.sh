@@ -32,6 +32,8 @@ status=0
 "$PYTHON" bench/bench_simpeg_sync.py -c "$ODOO_CONF" --db ekonsultasi_bench || status=1
 # yearly recap, 100,000 consultations in a database of its own (made and filled once)
 "$PYTHON" bench/bench_recap.py -c "$ODOO_CONF" --db ekonsultasi_bench_recap || status=1
+# Pustaka Jawaban suggestions: 10,000 entries, 100,000 consultations (own database, made once)
+"$PYTHON" bench/bench_pustaka.py -c "$ODOO_CONF" --db ekonsultasi_bench_pustaka || status=1
 # backup and restore, 100 MiB of files, against Odoo's own dump_db
 "$PYTHON" bench/bench_backup.py -c "$ODOO_CONF" --template ekonsultasi_bench || status=1
 exit "$status"

@@ -30,6 +30,7 @@
     },
     "data": [
         "security/ekonsultasi_security.xml",
+        "security/ekonsultasi_pustaka_security.xml",
         "security/ir.model.access.csv",
         "security/ekonsultasi_skm_security.xml",
         "data/helpdesk_ticket_stage_data.xml",
@@ -78,6 +79,8 @@
         "views/ekonsultasi_skm_response_views.xml",
         "views/ekonsultasi_lembar_templates.xml",
         "views/portal_templates.xml",
+        "views/ekonsultasi_pustaka_views.xml",
+        "views/ekonsultasi_pustaka_templates.xml",
     ],
     "demo": [
         "demo/helpdesk_mgmt_demo_archive.xml",
@@ -95,6 +98,8 @@
         "web.assets_frontend": [
             "ekonsultasi_addon/static/src/js/portal_consultation.esm.js",
             "ekonsultasi_addon/static/src/scss/portal.scss",
+            "ekonsultasi_addon/static/src/js/portal_pustaka.esm.js",
+            "ekonsultasi_addon/static/src/scss/pustaka.scss",
         ],
         "web.assets_backend": [
             "ekonsultasi_addon/static/src/js/webclient_title.esm.js",

@@ -3,3 +3,4 @@ from . import portal
 from . import lembar
 from . import manual
 from . import skm
+from . import pustaka

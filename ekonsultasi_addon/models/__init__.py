@@ -37,3 +37,6 @@ from . import ekonsultasi_tim_pengelola_member
 from . import ekonsultasi_lembar
 from . import ekonsultasi_backup_run
 from . import db_backup
+from . import ekonsultasi_pustaka
+from . import ekonsultasi_pustaka_mark
+from . import ekonsultasi_pustaka_helpful

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import os
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools.mimetypes import guess_mimetype
 
 # what a file claims to be (its extension) and what its content must then be
@@ -62,6 +62,11 @@ class ResCompany(models.Model):
         help="How many files a konsulti may attach to one consultation, its "
         "re-submissions and replies included.",
     )
+    ekonsultasi_pustaka_public = fields.Boolean(
+        string="Pustaka Jawaban open to the public",
+        help="The published entries of the Pustaka Jawaban can be read without "
+        "logging in; otherwise konsulti only.",
+    )
 
     # issue 15, "answered and left": SP4N-LAPOR! closes a report 10 working
     # days after its follow-up when nobody replies
@@ -100,6 +105,29 @@ class ResCompany(models.Model):
             "The largest file size and the number of files per consultation must be above zero.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._ekonsultasi_inspektur_publishes()
+        return companies
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("ekonsultasi_inspektur_id"):
+            self._ekonsultasi_inspektur_publishes()
+        return result
+
+    def _ekonsultasi_inspektur_publishes(self):
+        """The Inspektur publishes the Pustaka Jawaban (issue 15): he gets the
+        publisher role when he is named (taking it away stays a decision of
+        the administrator)."""
+        users = self.ekonsultasi_inspektur_id
+        if users:
+            group = self.env.ref("ekonsultasi_addon.group_ekonsultasi_pustaka_publisher")
+            # sudo: whoever may name the Inspektur (Settings) gives him this
+            # one role, not the right to manage groups
+            group.sudo().write({"users": [fields.Command.link(u.id) for u in users]})
 
     def _ekonsultasi_attachment_count_error(self, count):
         """``None`` when a konsulti may have ``count`` files on one

@@ -39,3 +39,6 @@ class ResConfigSettings(models.TransientModel):
     ekonsultasi_autoclose_resubmit_days = fields.Integer(
         related="company_id.ekonsultasi_autoclose_resubmit_days", readonly=False
     )
+    ekonsultasi_pustaka_public = fields.Boolean(
+        related="company_id.ekonsultasi_pustaka_public", readonly=False
+    )

@@ -83,6 +83,8 @@ from odoo.addons.ekonsultasi_addon.lib import recap_xlsx as rx
 
 D = dt.datetime
 XLSX = "ekonsultasi_addon.action_report_ekonsultasi_recap_xlsx"
+# the recap's own sheets: summary, six breakdowns, trend, late consultations
+RECAP_SHEETS = 9
 PDF = "ekonsultasi_addon.action_report_ekonsultasi_recap"
 HEADER = rx.HEADER_ROW + 1  # openpyxl counts rows from 1
 #: the report is printed after the period
@@ -465,14 +467,16 @@ class TestRecapFigures(RecapCase):
         labels = wizard._ekonsultasi_recap_labels()
         book = self.render_xlsx(wizard)
         sheets = book.worksheets
-        self.assertEqual(len(sheets), 10)
+        self.assertEqual(len(sheets), RECAP_SHEETS + 2)  # + the IKM, the avoided
         self.assertEqual(
             book.sheetnames,
             [
                 rx.sheet_name(labels[f"sheet_{name}"])
                 for name in ("summary", *rc.BREAKDOWNS, "trend", "late", "ikm")
-            ],
+            ]
+            + ["Consultations avoided"],  # Pustaka Jawaban (tests/odoo/test_pustaka.py)
         )
+        sheets = sheets[:RECAP_SHEETS]
         # summary: the period, then every figure as a number
         summary = sheets[0]
         self.assertEqual(summary["A1"].value, "Rekapitulasi Pelaksanaan Sistem E-Konsultasi")
@@ -614,15 +618,17 @@ class TestRecapFigures(RecapCase):
         }
         self.assertRowFigures(values, EMPTY, labels, "summary")
         self.assertEqual(values[labels["received"]], 0)
-        # the last sheet is the satisfaction survey's (tests/odoo/test_skm.py)
-        for sheet in book.worksheets[1:-1]:
+        # the recap's own sheets (the satisfaction survey's and the Pustaka
+        # Jawaban's follow them: tests/odoo/test_skm.py, test_pustaka.py)
+        sheets = book.worksheets[:RECAP_SHEETS]
+        for sheet in sheets[1:]:
             with self.subTest(sheet=sheet.title):
                 headers = [cell.value for cell in sheet[HEADER]]
-                last = sheet is book.worksheets[-2]
+                last = sheet is sheets[-1]
                 self.assertIn(labels["col_number" if last else "received"], headers)
-                rows = 3 if sheet is book.worksheets[7] else 0  # the trend has its months
+                rows = 3 if sheet is sheets[7] else 0  # the trend has its months
                 self.assertEqual(sheet.max_row, HEADER + rows)
-        late = book.worksheets[-2]
+        late = sheets[-1]
         self.assertEqual(
             [cell.value for cell in late[HEADER]][:3],
             [labels["col_no"], labels["col_number"], labels["col_title"]],

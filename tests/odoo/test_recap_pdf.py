@@ -211,8 +211,9 @@ class TestRecapPdf(EkonsultasiDataMixin, HttpCase):
         counts = dict.fromkeys(rc.FIGURES, "0")
         undefined = dict.fromkeys(rc.RATES | rc.DAYS, "-")
         self.assertSummary(text, labels, {**counts, **undefined})
-        # six breakdowns and the late list have no row; the trend has January
-        self.assertEqual(text.count("No data"), 7)
+        # six breakdowns, the late list and the consultations avoided
+        # (Pustaka Jawaban) have no row; the trend has January
+        self.assertEqual(text.count("No data"), 8)
         self.assertRegex(text, r"Januari 2026 0 0 0 - 0 0 - 0(?: |$)")
         # nobody to sign yet: dotted lines for the name and the NIP
         self.assertIn("Ketua Tim Pengelola Sistem E-Konsultasi,", text)

@@ -15,6 +15,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from odoo.addons.ekonsultasi_addon.lib import recap as rc
+from odoo.addons.ekonsultasi_addon.lib import recap_xlsx as rx
 
 ALL_FOUR = {e: "4" for e in ("u1", "u2", "u3", "u5", "u6", "u7", "u8", "u9")}
 
@@ -208,7 +209,7 @@ class TestSkm(EkonsultasiHttpCase):
             ._render("ekonsultasi_addon.action_report_ekonsultasi_recap_xlsx", wizard.ids)
         )
         book = openpyxl.load_workbook(io.BytesIO(content))
-        sheet = book[book.sheetnames[-1]]
+        sheet = book[rx.sheet_name(wizard._ekonsultasi_recap_labels()["sheet_ikm"])]
         values = [[c.value for c in row] for row in sheet.iter_rows()]
         self.assertIn(["Konsultan", self.konsultan_1.name, 3, 100, "A", "Sangat Baik"], values)
         # the analysis: the IKM of each group by lib/ikm, empty for too few
