@@ -745,6 +745,15 @@ class TestBackupAccess(EkonsultasiCase):
             with freeze_time("2026-12-01 05:00:00"):
                 migration.migrate(self.env.cr, "18.0.1.2.2")
             self.assertEqual(cron.nextcall, after)
+        # the same migration names the default policy in Bahasa Indonesia, unless renamed
+        policy = self.env.ref("ekonsultasi_addon.helpdesk_sla_answer_3_days")
+        for before, after in (
+            ("Answer within 3 working days", "Dijawab dalam 3 hari kerja"),
+            ("Jawaban 3 hari kerja", "Jawaban 3 hari kerja"),
+        ):
+            policy.name = before
+            migration.migrate(self.env.cr, "18.0.1.2.2")
+            self.assertEqual(policy.name, after)
 
     def test_konsultan_and_konsulti_see_nothing(self):
         for user in (self.konsultan_1, self.konsulti):
