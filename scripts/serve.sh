@@ -21,11 +21,14 @@
 # HTTPS_PORT (8443) and PLAIN_PORT (8080) (443 and 80 on a server), WORKERS
 # (2 per CPU + 1), TLS_CERT/TLS_KEY, SERVE_USER (ekonsultasi), SERVE_DIR,
 # SERVE_PASSWORD_FILE (where to also write the first administrator password:
-# for tests only).
+# for tests only), SERVE_DBFILTER (^SERVE_DB$; for the load benchmark only).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 SERVE_DB="${SERVE_DB:-ekonsultasi}"
+# the databases served: this one only (bench/bench_load.py also serves the
+# plain helpdesk_mgmt database it compares with)
+SERVE_DBFILTER="${SERVE_DBFILTER:-^$SERVE_DB\$}"
 SERVE_DIR="${SERVE_DIR:-$STATE/serve/$SERVE_DB}"
 DOMAIN="${DOMAIN:-ekonsultasi.local}"
 HTTPS_PORT="${HTTPS_PORT:-8443}"
@@ -110,7 +113,7 @@ write_config() {
 print(CryptContext(["pbkdf2_sha512"]).hash(sys.argv[1]))' "$(secret master_password)")"
     fill "$TEMPLATES/odoo-production.conf" "$SERVE_DIR/odoo.conf" \
         DB_HOST=127.0.0.1 DB_PORT="$PG_PORT" DB_USER="$SERVE_DB_ROLE" \
-        DB_PASSWORD="$(secret db_password)" DB_NAME="$SERVE_DB" \
+        DB_PASSWORD="$(secret db_password)" DB_NAME="$SERVE_DB" DB_FILTER="$SERVE_DBFILTER" \
         ADMIN_PASSWD_HASH="$admin_hash" ADDONS_PATH="$(odoo_addons_path)" \
         DATA_DIR="$SERVE_DIR/data" LOG_FILE="$SERVE_DIR/log/odoo.log" \
         ODOO_PORT="$odoo_port" GEVENT_PORT="$gevent_port" WORKERS="$WORKERS"

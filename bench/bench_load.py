@@ -1,0 +1,855 @@
+"""Benchmark: the production server under load (issue 13, measured under load).
+
+Starts the production profile (scripts/serve.sh: Odoo in workers behind
+nginx, HTTPS with the self-signed certificate) for each topology in turn,
+1 worker, 4 workers and 2 nodes of 2 workers (when serve.sh knows NODES), and
+drives it with Locust (bench/locustfile.py) at 10, 50 and 100 concurrent
+users: konsulti (log in, list, open, send a consultation with a small PDF,
+read an answer, submit it again) and konsultan (list, open, answer), 4
+konsulti to 1 konsultan, with think times of THINK_MIN to THINK_MAX seconds
+between steps. It prints, and writes to .state/bench/load-latest.json:
+
+- p50 and p95 latency per action, requests per second, errors;
+- lost work: every consultation the server acknowledged (the redirect to
+  its page) is in the database exactly once, nothing else was created
+  (numbers unique), one round per consultation and per re-submission;
+- the CPU of Odoo, PostgreSQL, nginx and Locust, what PostgreSQL's active
+  sessions wait for (pg_stat_activity) and the locks waited on (pg_locks);
+- the targets: p95 <= 1.5 s at 50 users with 4 workers; 4 workers >= 1.8 x
+  the requests per second of 1 worker (at the most users); our portal
+  submission <= 1.5 x helpdesk_mgmt's own (its /submitted/ticket, on a
+  database with helpdesk_mgmt only, served by the same server through the
+  dbfilter), both measured side by side in the same step (median times).
+
+Run it with ``make bench`` (bench/run.sh), or alone:
+    bench/bench_load.py            # the full run (under 15 minutes)
+    LOAD_QUICK=1 bench/bench_load.py   # a check of a minute or two
+Settings (environment): LOAD_STEP_SECONDS (50), LOAD_USERS (10,50,100),
+LOAD_TOPOLOGIES (1x1,1x4,2x2: nodes x workers), LOAD_COMPARE_SECONDS (40),
+LOAD_COMPARE_USERS (10), LOAD_WARMUP_SECONDS (10), THINK_MIN (1), THINK_MAX
+(5), SERVE_DB (ekonsultasi_bench_load; its plain twin gets "_plain"),
+SERVE_DIR, HTTPS_PORT (8643), PLAIN_PORT (8680), PYTHON (the Odoo
+environment, for serve.sh), BENCH_VENV (.venv-bench).
+
+The konsulti are portal users with local passwords made by bench/load_seed.py;
+the real ones log in through the SIMPEG directory (LDAP), which this
+benchmark leaves out.
+"""
+# pylint: disable=print-used  # a command-line tool: what it prints is its result
+
+import argparse
+import datetime
+import glob
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STATE = Path(os.environ.get("STATE", ROOT / ".state"))
+P95_TARGET_MS = 1500
+SCALE_TARGET = 1.8
+SUBMIT_TARGET = 1.5
+SEND_OURS = "compare ekonsultasi_addon: send"
+SEND_PLAIN = "compare helpdesk_mgmt: send"
+
+
+# ---------------------------------------------------------------- results --
+def percentile(values, q):
+    """The q-th percentile (0..100) of ``values``, linear between ranks
+    (None when empty)."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    pos = (len(ordered) - 1) * q / 100
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+def read_record(path):
+    """The lines of a BENCH_RECORD file (a line cut by a killed process is
+    skipped)."""
+    lines = []
+    try:
+        with open(path, encoding="utf-8") as src:
+            for line in src:
+                try:
+                    lines.append(json.loads(line))
+                except ValueError:
+                    continue
+    except FileNotFoundError:
+        pass
+    return lines
+
+
+def summarize(lines, end=None):
+    """Per action (request name) and in all: count, errors, p50 and p95 in
+    ms; requests per second over the steady part of the step, from the
+    moment every user was started (``spawned``) to ``end`` (default: the
+    last request)."""
+    requests = [line for line in lines if line.get("kind") == "request"]
+    spawned = [line["t"] for line in lines if line.get("kind") == "spawned"]
+    actions = {}
+    for line in requests:
+        actions.setdefault(line["name"], []).append(line)
+
+    def stats(group):
+        times = [line["ms"] for line in group]
+        return {
+            "count": len(group),
+            "errors": sum(1 for line in group if not line["ok"]),
+            "p50_ms": percentile(times, 50),
+            "p95_ms": percentile(times, 95),
+        }
+
+    result = {"actions": {name: stats(group) for name, group in sorted(actions.items())}}
+    result["all"] = stats(requests)
+    start = min(spawned) if spawned else min((line["t"] for line in requests), default=0)
+    if end is None:
+        end = max((line["t"] for line in requests), default=start)
+    window = [line for line in requests if start <= line["t"] <= end]
+    result["rps"] = len(window) / (end - start) if end > start else 0.0
+    errors = {}
+    for line in requests:
+        if not line["ok"]:
+            key = f"{line['name']}: {line.get('error')}"
+            errors[key] = errors.get(key, 0) + 1
+    result["error_kinds"] = dict(sorted(errors.items(), key=lambda kv: -kv[1])[:10])
+    return result
+
+
+def check_lost_work(lines, db, rows, rounds_created, duplicate_numbers):
+    """Compare what the server acknowledged in a step with what the
+    database ``db`` holds.
+
+    ``rows``: (id, submission key) of every consultation created during
+    the step; ``rounds_created``: the rounds created during the step (None
+    when the database has none); ``duplicate_numbers``: numbers held by more
+    than one consultation. The consultations sent with a key whose answer
+    never came (the end of the step cut the request) are named apart: the
+    konsulti would send the form again and the key makes it the same one."""
+    acked = [line for line in lines if line.get("kind") == "submitted" and line["db"] == db]
+    acked_ids = [line["id"] for line in acked]
+    resubmitted = [line for line in lines if line.get("kind") == "resubmitted" and line["db"] == db]
+    attempted_keys = {
+        line["key"] for line in lines if line.get("kind") == "attempt" and line["db"] == db
+    }
+    failed_keys = {
+        line["key"] for line in lines if line.get("kind") == "failed" and line["db"] == db
+    }
+    acked_keys = {line.get("key") for line in acked}
+    found_ids = [row[0] for row in rows]
+    missing = sorted(set(acked_ids) - set(found_ids))
+    extra = [row for row in rows if row[0] not in set(acked_ids)]
+    cut = [row for row in extra if row[1] and row[1] in attempted_keys - acked_keys - failed_keys]
+    unexplained = [row for row in extra if row not in cut]
+    result = {
+        "acknowledged": len(acked_ids),
+        "acknowledged_twice": len(acked_ids) - len(set(acked_ids)),
+        "created": len(rows),
+        "missing": missing,
+        "created_not_acknowledged": [row[0] for row in unexplained],
+        "created_answer_cut": [row[0] for row in cut],
+        "duplicate_numbers": list(duplicate_numbers),
+        "resubmitted": len(resubmitted),
+    }
+    ok = not missing and not unexplained and not duplicate_numbers
+    ok = ok and result["acknowledged_twice"] == 0
+    if rounds_created is not None:
+        expected = len(set(acked_ids)) + len(cut) + len(resubmitted)
+        result["rounds_created"] = rounds_created
+        result["rounds_expected"] = expected
+        ok = ok and rounds_created == expected
+    result["ok"] = ok
+    return result
+
+
+def verdicts(results):
+    """The three targets of issue 13 with their verdicts, from the steps
+    measured (a target whose steps were not measured says so)."""
+    steps = {(s["topology"], s["users"]): s for s in results["steps"]}
+    out = []
+    top = max((s["users"] for s in results["steps"]), default=None)
+    p95 = steps.get(("1x4", 50))
+    if p95:
+        value = p95["summary"]["all"]["p95_ms"] or 0
+        out.append(
+            {
+                "target": "p95 <= 1.5 s at 50 users with 4 workers",
+                "value": f"{value / 1000:.2f} s",
+                "ok": value <= P95_TARGET_MS,
+            }
+        )
+    else:
+        out.append({"target": "p95 <= 1.5 s at 50 users with 4 workers", "value": None})
+    one, four = steps.get(("1x1", top)), steps.get(("1x4", top))
+    if one and four and one["summary"]["rps"]:
+        ratio = four["summary"]["rps"] / one["summary"]["rps"]
+        out.append(
+            {
+                "target": f"4 workers >= {SCALE_TARGET} x the req/s of 1 worker ({top} users)",
+                "value": f"{ratio:.2f} x",
+                "ok": ratio >= SCALE_TARGET,
+            }
+        )
+    else:
+        out.append({"target": "4 workers >= 1.8 x the req/s of 1 worker", "value": None})
+    compare = results.get("compare")
+    ours = compare and compare["summary"]["actions"].get(SEND_OURS)
+    plain = compare and compare["summary"]["actions"].get(SEND_PLAIN)
+    if ours and plain and plain["p50_ms"]:
+        ratio = ours["p50_ms"] / plain["p50_ms"]
+        out.append(
+            {
+                "target": f"our portal submission <= {SUBMIT_TARGET} x helpdesk_mgmt's (median)",
+                "value": f"{ratio:.2f} x ({ours['p50_ms']:.0f} ms vs {plain['p50_ms']:.0f} ms)",
+                "ok": ratio <= SUBMIT_TARGET,
+            }
+        )
+    else:
+        out.append({"target": "our portal submission <= 1.5 x helpdesk_mgmt's", "value": None})
+    for step in results["steps"] + ([compare] if compare else []):
+        if not step.get("lost_work", {}).get("ok", True):
+            out.append(
+                {
+                    "target": "no lost work",
+                    "value": f"{step['topology']} {step['users']} users",
+                    "ok": False,
+                }
+            )
+            break
+    else:
+        out.append({"target": "no lost work", "value": "every step", "ok": True})
+    errors = sum(s["summary"]["all"]["errors"] for s in results["steps"])
+    out.append({"target": "errors: 0", "value": str(errors), "ok": errors == 0})
+    return out
+
+
+def fmt_ms(value):
+    return "-" if value is None else f"{value:.0f}"
+
+
+def step_lines(step):
+    """The lines printed for a step."""
+    s = step["summary"]
+    load = step.get("load") or {}
+    cpu = load.get("cpu_percent") or {}
+    lines = [
+        (
+            f"{step['label']}, {step['users']} users: {s['rps']:.1f} req/s, "
+            f"{s['all']['errors']} errors of {s['all']['count']} requests, "
+            f"p50 {fmt_ms(s['all']['p50_ms'])} ms, p95 {fmt_ms(s['all']['p95_ms'])} ms"
+        )
+    ]
+    if cpu:
+        lines.append(
+            "  CPU (100 = one core): "
+            + ", ".join(f"{k} {v:.0f}" for k, v in cpu.items())
+            + f"; busiest Odoo process {load.get('odoo_process_max', 0):.0f}"
+        )
+    if load.get("pg_waits"):
+        lines.append(
+            "  PostgreSQL active sessions (mean): "
+            + ", ".join(f"{k} {v:.2f}" for k, v in load["pg_waits"].items())
+            + f"; locks waited on: {load.get('pg_lock_waits', 0)} samples"
+            + (f" {load['pg_lock_detail']}" if load.get("pg_lock_detail") else "")
+        )
+    lines.append(f"  {'action':<34}{'n':>6}{'err':>5}{'p50 ms':>8}{'p95 ms':>8}")
+    for name, a in s["actions"].items():
+        lines.append(
+            f"  {name:<34}{a['count']:>6}{a['errors']:>5}"
+            f"{fmt_ms(a['p50_ms']):>8}{fmt_ms(a['p95_ms']):>8}"
+        )
+    for kind, count in s["error_kinds"].items():
+        lines.append(f"  error x{count}: {kind}")
+    lw = step.get("lost_work") or {}
+    for db, check in lw.get("databases", {}).items():
+        lines.append(
+            f"  lost work ({db}): {'none' if check['ok'] else 'FOUND'}: "
+            f"{check['acknowledged']} acknowledged, {check['created']} created, "
+            f"missing {check['missing'] or 0}, created not acknowledged "
+            f"{check['created_not_acknowledged'] or 0}, answer cut by the end "
+            f"{len(check['created_answer_cut'])}, duplicate numbers "
+            f"{check['duplicate_numbers'] or 0}"
+            + (
+                f", rounds {check['rounds_created']} (expected {check['rounds_expected']})"
+                if "rounds_created" in check
+                else ""
+            )
+        )
+    return lines
+
+
+def table_lines(results):
+    """The results table (markdown, as the README shows it)."""
+    lines = [
+        (
+            "| topology | users | req/s | requests | errors | p50 ms | p95 ms "
+            "| send p95 ms | answer p95 ms | lost work |"
+        ),
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for step in results["steps"]:
+        s = step["summary"]
+        send = s["actions"].get("konsulti: send", {})
+        answer = s["actions"].get("konsultan: answer", {})
+        lines.append(
+            f"| {step['label']} | {step['users']} | {s['rps']:.1f} | {s['all']['count']} "
+            f"| {s['all']['errors']} | {fmt_ms(s['all']['p50_ms'])} "
+            f"| {fmt_ms(s['all']['p95_ms'])} | {fmt_ms(send.get('p95_ms'))} "
+            f"| {fmt_ms(answer.get('p95_ms'))} "
+            f"| {'none' if step['lost_work']['ok'] else 'FOUND'} |"
+        )
+    for topo in results.get("not_measured", []):
+        lines.append(f"| {topo} | - | not measured (NODES not available) ||||||||")
+    return lines
+
+
+# -------------------------------------------------------------- machinery --
+class Setup:
+    """Paths, ports and the commands of this machine's production profile."""
+
+    def __init__(self):
+        self.db = os.environ.get("SERVE_DB", "ekonsultasi_bench_load")
+        self.plain_db = f"{self.db}_plain"
+        self.serve_dir = Path(os.environ.get("SERVE_DIR", STATE / "serve" / self.db))
+        self.https_port = os.environ.get("HTTPS_PORT", "8643")
+        self.plain_port = os.environ.get("PLAIN_PORT", "8680")
+        self.out = STATE / "bench"
+        self.work = self.out / "load"
+        self.work.mkdir(parents=True, exist_ok=True)
+        venv = Path(os.environ.get("BENCH_VENV", ROOT / ".venv-bench"))
+        self.locust = venv / "bin" / "locust"
+        self.nodes_supported = "NODES" in (ROOT / "scripts" / "serve.sh").read_text()
+        pw_file = self.out / "load_password"
+        if not pw_file.exists():
+            pw_file.write_text(secrets.token_urlsafe(18))
+            pw_file.chmod(0o600)
+        self.password = pw_file.read_text().strip()
+        self.serve_user = "ekonsultasi" if os.getuid() == 0 else None
+
+    def env(self, **extra):
+        env = dict(os.environ)
+        env.update(
+            SERVE_DB=self.db,
+            SERVE_DIR=str(self.serve_dir),
+            HTTPS_PORT=self.https_port,
+            PLAIN_PORT=self.plain_port,
+            SERVE_DBFILTER=f"^({self.db}|{self.plain_db})$",
+        )
+        env.update({k: str(v) for k, v in extra.items()})
+        return env
+
+    def serve(self, action, **extra):
+        subprocess.run(
+            ["bash", str(ROOT / "scripts" / "serve.sh"), action], env=self.env(**extra), check=True
+        )
+
+    def pg(self):
+        pg_dir = (STATE / "pg").resolve()
+        port = (pg_dir / "port").read_text().strip()
+        psql = max(glob.glob("/usr/lib/postgresql/*/bin/psql"))
+        return [psql, "-X", "-q", "-At", "-F", "|", "-h", "127.0.0.1", "-p", port, "-U", "postgres"]
+
+    def sql(self, db, query):
+        out = subprocess.run(
+            [*self.pg(), "-d", db, "-c", query], capture_output=True, text=True, check=True
+        ).stdout
+        return [line.split("|") for line in out.splitlines() if line]
+
+    def postmaster_pid(self):
+        pid_file = (STATE / "pg").resolve() / "data" / "postmaster.pid"
+        return int(pid_file.read_text().split()[0])
+
+    def odoo_cmd(self, *args):
+        python = os.environ.get("PYTHON", str(ROOT / ".venv" / "bin" / "python"))
+        odoo_bin = subprocess.run(
+            [
+                python,
+                "-c",
+                (
+                    "import os, odoo.release as r; print(os.path.join(os.path.dirname("
+                    "os.path.dirname(os.path.abspath(r.__file__))), 'odoo-bin'))"
+                ),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd="/",
+        ).stdout.strip()
+        cmd = [python, odoo_bin, "-c", str(self.serve_dir / "odoo.conf"), *args]
+        return (["runuser", "-u", self.serve_user, "--"] if self.serve_user else []) + cmd
+
+    def ensure_plain_db(self):
+        """The database with helpdesk_mgmt only, made once, owned by the
+        production role as serve.sh makes its own."""
+        rows = self.sql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{self.plain_db}'")
+        if rows:
+            state = self.sql(
+                self.plain_db, "SELECT state FROM ir_module_module WHERE name = 'helpdesk_mgmt'"
+            )
+            if state and state[0][0] == "installed":
+                return
+            self.sql("postgres", f'DROP DATABASE "{self.plain_db}"')
+        print(f"creating {self.plain_db} (helpdesk_mgmt only, no demo data)", flush=True)
+        self.sql(
+            "postgres",
+            f'CREATE DATABASE "{self.plain_db}" OWNER ekonsultasi_app TEMPLATE template0 '
+            "ENCODING 'UTF8'",
+        )
+        subprocess.run(
+            self.odoo_cmd(
+                "-d",
+                self.plain_db,
+                "-i",
+                "helpdesk_mgmt",
+                "--without-demo=all",
+                "--load-language=id_ID",
+                "--stop-after-init",
+                "--no-http",
+                f"--logfile={self.serve_dir}/log/install-plain.log",
+            ),
+            check=True,
+        )
+
+    def seed(self, db, plain=False):
+        """bench/load_seed.py in Odoo's shell on ``db``: returns its JSON."""
+        with open(ROOT / "bench" / "load_seed.py", encoding="utf-8") as script:
+            out = subprocess.run(
+                ["bash", str(ROOT / "scripts" / "serve.sh"), "shell"],
+                env=self.env(
+                    SERVE_DB=db,
+                    BENCH_PASSWORD=self.password,
+                    BENCH_PLAIN="1" if plain else "0",
+                ),
+                stdin=script,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        for line in out.stdout.splitlines():
+            if line.startswith("BENCH_USERS_JSON "):
+                return json.loads(line.split(" ", 1)[1])
+        sys.exit(f"seeding {db} failed:\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}")
+
+
+class Sampler(threading.Thread):
+    """Samples, every second, the CPU of Odoo, PostgreSQL, nginx and Locust
+    (from /proc) and what PostgreSQL's active sessions of the benchmark's
+    databases wait for (pg_stat_activity, pg_locks)."""
+
+    def __init__(self, setup, locust_pid):
+        super().__init__(daemon=True)
+        self.setup = setup
+        self.locust_pid = locust_pid
+        self.stop_event = threading.Event()
+        self.cpu = {}
+        self.samples = 0
+        self.odoo_max = 0.0
+        self.waits = {}
+        self.pg_samples = 0
+        self.lock_waits = 0
+        self.lock_detail = {}
+        self.hz = os.sysconf("SC_CLK_TCK")
+
+    @staticmethod
+    def processes():
+        procs = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat", encoding="utf-8") as f:
+                    stat = f.read()
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            fields = stat[stat.rfind(")") + 2 :].split()
+            procs[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]), cmdline)
+        return procs
+
+    def groups(self, procs):
+        children = {}
+        for pid, (ppid, _t, _c) in procs.items():
+            children.setdefault(ppid, []).append(pid)
+
+        def tree(roots):
+            seen, todo = set(), list(roots)
+            while todo:
+                pid = todo.pop()
+                if pid in seen:
+                    continue
+                seen.add(pid)
+                todo += children.get(pid, [])
+            return seen
+
+        serve_dir = str(self.setup.serve_dir)
+        odoo_roots = [
+            pid for pid, (_p, _t, cmd) in procs.items() if "odoo-bin" in cmd and serve_dir in cmd
+        ]
+        nginx_pid = []
+        try:
+            nginx_pid = [int((self.setup.serve_dir / "nginx" / "nginx.pid").read_text())]
+        except (OSError, ValueError):
+            pass
+        try:
+            pg_roots = [self.setup.postmaster_pid()]
+        except (OSError, ValueError):
+            pg_roots = []
+        return {
+            "odoo": tree(odoo_roots),
+            "postgres": tree(pg_roots),
+            "nginx": tree(nginx_pid),
+            "locust": tree([self.locust_pid]),
+        }
+
+    @staticmethod
+    def machine():
+        with open("/proc/stat", encoding="utf-8") as f:
+            values = [int(v) for v in f.readline().split()[1:]]
+        idle = values[3] + values[4]
+        return sum(values) - idle, sum(values)
+
+    def sample_pg(self):
+        dbs = f"'{self.setup.db}', '{self.setup.plain_db}'"
+        rows = self.setup.sql(
+            "postgres",
+            "SELECT coalesce(wait_event_type || ':' || wait_event, 'on CPU'), count(*) "
+            f"FROM pg_stat_activity WHERE datname IN ({dbs}) AND state = 'active' "
+            "AND pid <> pg_backend_pid() GROUP BY 1",
+        )
+        for name, count in rows:
+            self.waits[name] = self.waits.get(name, 0) + int(count)
+        locks = self.setup.sql(
+            "postgres",
+            "SELECT l.locktype || ' ' || l.mode || coalesce(' ' || c.relname, ''), count(*) "
+            "FROM pg_locks l LEFT JOIN pg_class c ON c.oid = l.relation "
+            "WHERE NOT l.granted GROUP BY 1",
+        )
+        if locks:
+            self.lock_waits += 1
+        for name, count in locks:
+            self.lock_detail[name] = self.lock_detail.get(name, 0) + int(count)
+        self.pg_samples += 1
+
+    def run(self):
+        before = self.processes()
+        machine_before = self.machine()
+        last = time.monotonic()
+        tick = 0
+        while not self.stop_event.wait(1.0):
+            now = time.monotonic()
+            procs = self.processes()
+            machine_now = self.machine()
+            elapsed = (now - last) * self.hz
+            groups = self.groups(procs)
+            for name, pids in groups.items():
+                used = sum(procs[p][1] - before[p][1] for p in pids if p in procs and p in before)
+                self.cpu[name] = self.cpu.get(name, 0.0) + 100.0 * used / elapsed
+            for pid in groups["odoo"]:
+                if pid in before and pid in procs:
+                    share = 100.0 * (procs[pid][1] - before[pid][1]) / elapsed
+                    self.odoo_max = max(self.odoo_max, share)
+            busy = machine_now[0] - machine_before[0]
+            total = machine_now[1] - machine_before[1]
+            ncpu = os.cpu_count() or 1
+            self.cpu["machine"] = self.cpu.get("machine", 0.0) + (
+                100.0 * ncpu * busy / total if total else 0.0
+            )
+            self.samples += 1
+            before, machine_before, last = procs, machine_now, now
+            tick += 1
+            if tick % 2 == 0:
+                try:
+                    self.sample_pg()
+                except subprocess.CalledProcessError:
+                    pass
+
+    def result(self):
+        n = max(self.samples, 1)
+        cpu = {k: v / n for k, v in self.cpu.items()}
+        known = sum(v for k, v in cpu.items() if k != "machine")
+        cpu["others on the machine"] = max(cpu.get("machine", 0.0) - known, 0.0)
+        m = max(self.pg_samples, 1)
+        top_locks = sorted(self.lock_detail.items(), key=lambda kv: -kv[1])[:3]
+        return {
+            "cpu_percent": cpu,
+            "odoo_process_max": self.odoo_max,
+            "pg_waits": {k: v / m for k, v in sorted(self.waits.items(), key=lambda kv: -kv[1])},
+            "pg_lock_waits": self.lock_waits,
+            "pg_lock_detail": ", ".join(f"{k} ({v})" for k, v in top_locks),
+            "samples": self.samples,
+        }
+
+
+class Bench:
+    def __init__(self, setup, args):
+        self.setup = setup
+        self.args = args
+        self.locust_proc = None
+
+    def db_state(self, db):
+        tickets = int(self.setup.sql(db, "SELECT coalesce(max(id), 0) FROM helpdesk_ticket")[0][0])
+        has_rounds = self.setup.sql(
+            db, "SELECT 1 FROM pg_class WHERE relname = 'helpdesk_ticket_round'"
+        )
+        rounds = None
+        if has_rounds:
+            rounds = int(
+                self.setup.sql(db, "SELECT coalesce(max(id), 0) FROM helpdesk_ticket_round")[0][0]
+            )
+        return tickets, rounds
+
+    def lost_work(self, lines, db, before):
+        tickets, rounds = before
+        key_column = "portal_submission_key" if rounds is not None else "NULL"
+        rows = [
+            (int(i), k or None)
+            for i, k in self.setup.sql(
+                db, f"SELECT id, {key_column} FROM helpdesk_ticket WHERE id > {tickets}"
+            )
+        ]
+        rounds_created = None
+        if rounds is not None:
+            rounds_created = int(
+                self.setup.sql(
+                    db, f"SELECT count(*) FROM helpdesk_ticket_round WHERE id > {rounds}"
+                )[0][0]
+            )
+        duplicates = [
+            r[0]
+            for r in self.setup.sql(
+                db,
+                "SELECT number FROM helpdesk_ticket WHERE number IS NOT NULL "
+                "GROUP BY number HAVING count(*) > 1",
+            )
+        ]
+        return check_lost_work(lines, db, rows, rounds_created, duplicates)
+
+    def locust(self, users, seconds, classes, record, users_file):
+        """One Locust run; returns its BENCH_RECORD lines and its end time."""
+        env = dict(os.environ)
+        env.update(
+            BENCH_USERS=str(users_file),
+            BENCH_RECORD=str(record),
+            THINK_MIN=str(self.args.think_min),
+            THINK_MAX=str(self.args.think_max),
+        )
+        record.unlink(missing_ok=True)
+        rate = max(users / 10, 1)
+        cmd = [
+            str(self.setup.locust),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "--only-summary",
+            "--loglevel",
+            "ERROR",
+            "-u",
+            str(users),
+            "-r",
+            f"{rate:g}",
+            "-t",
+            f"{seconds}s",
+            "--stop-timeout",
+            "90",
+            "--host",
+            f"https://127.0.0.1:{self.setup.https_port}",
+            *classes,
+        ]
+        start = time.time()
+        self.locust_proc = subprocess.Popen(
+            cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
+        sampler = Sampler(self.setup, self.locust_proc.pid)
+        sampler.start()
+        try:
+            _out, err = self.locust_proc.communicate()
+        finally:
+            sampler.stop_event.set()
+            sampler.join()
+            if self.locust_proc.poll() is None:
+                self.locust_proc.terminate()
+                self.locust_proc.wait()
+            self.locust_proc = None
+        if "Traceback" in (err or ""):
+            print(err[-3000:], file=sys.stderr)
+        return read_record(record), start + seconds, sampler.result()
+
+    def step(self, topology, label, users, seconds, classes, users_file, dbs):
+        before = {db: self.db_state(db) for db in dbs}
+        record = self.setup.work / f"{topology}-{users}-{'-'.join(classes)}.jsonl"
+        lines, end, load = self.locust(users, seconds, classes, record, users_file)
+        checks = {db: self.lost_work(lines, db, before[db]) for db in dbs}
+        step = {
+            "topology": topology,
+            "label": label,
+            "users": users,
+            "seconds": seconds,
+            "summary": summarize(lines, end),
+            "load": load,
+            "lost_work": {"ok": all(c["ok"] for c in checks.values()), "databases": checks},
+        }
+        print("\n".join(step_lines(step)), flush=True)
+        return step
+
+    def kill_locust(self):
+        if self.locust_proc and self.locust_proc.poll() is None:
+            self.locust_proc.terminate()
+
+
+def parse_topology(text):
+    nodes, workers = (int(v) for v in text.lower().split("x"))
+    return nodes, workers
+
+
+def topology_label(nodes, workers):
+    if nodes == 1:
+        return f"1 node x {workers} worker{'s' if workers > 1 else ''}"
+    return f"{nodes} nodes x {workers} workers"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    quick = os.environ.get("LOAD_QUICK") == "1"
+    env = os.environ.get
+    parser.add_argument(
+        "--step-seconds", type=int, default=int(env("LOAD_STEP_SECONDS", "15" if quick else "50"))
+    )
+    parser.add_argument("--users", default=env("LOAD_USERS", "5,10" if quick else "10,50,100"))
+    parser.add_argument(
+        "--topologies", default=env("LOAD_TOPOLOGIES", "1x1,1x4" if quick else "1x1,1x4,2x2")
+    )
+    parser.add_argument(
+        "--compare-seconds",
+        type=int,
+        default=int(env("LOAD_COMPARE_SECONDS", "15" if quick else "40")),
+    )
+    parser.add_argument("--compare-users", type=int, default=int(env("LOAD_COMPARE_USERS", "10")))
+    parser.add_argument(
+        "--warmup-seconds",
+        type=int,
+        default=int(env("LOAD_WARMUP_SECONDS", "5" if quick else "10")),
+    )
+    parser.add_argument("--think-min", type=float, default=float(env("THINK_MIN", "1")))
+    parser.add_argument("--think-max", type=float, default=float(env("THINK_MAX", "5")))
+    args = parser.parse_args()
+    setup = Setup()
+    if not setup.locust.exists():
+        sys.exit(f"Locust is not installed in {setup.locust.parent.parent} (bench/run.sh makes it)")
+    levels = [int(u) for u in args.users.split(",") if u]
+    bench = Bench(setup, args)
+    started = time.time()
+    results = {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "commit": subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip(),
+        "cpus": os.cpu_count(),
+        "settings": vars(args),
+        "steps": [],
+        "compare": None,
+        "not_measured": [],
+    }
+
+    def on_term(_signum, _frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_term)
+    running = False
+    try:
+        for topology in args.topologies.split(","):
+            nodes, workers = parse_topology(topology)
+            label = topology_label(nodes, workers)
+            if nodes > 1 and not setup.nodes_supported:
+                results["not_measured"].append(label)
+                print(f"{label}: not measured (NODES not available in scripts/serve.sh)")
+                continue
+            extra = {"WORKERS": workers}
+            if setup.nodes_supported:
+                extra["NODES"] = nodes
+            print(f"\n== {label}: starting the production server", flush=True)
+            running = True
+            setup.serve("start", **extra)
+            setup.ensure_plain_db()
+            users_data = setup.seed(setup.db)
+            plain_data = setup.seed(setup.plain_db, plain=True)
+            users_data.update(
+                password=setup.password,
+                db=setup.db,
+                plain_db=setup.plain_db,
+                plain_konsulti=plain_data["konsulti"],
+                plain_topics=plain_data["topics"],
+            )
+            users_file = setup.work / "users.json"
+            users_file.write_text(json.dumps(users_data))
+            # every worker loads both databases before the measure
+            bench.locust(
+                min(10, max(levels)),
+                args.warmup_seconds,
+                ["Konsulti", "Konsultan", "SendOurs", "SendPlain"],
+                setup.work / "warmup.jsonl",
+                users_file,
+            )
+            for users in levels:
+                results["steps"].append(
+                    bench.step(
+                        topology,
+                        label,
+                        users,
+                        args.step_seconds,
+                        ["Konsulti", "Konsultan"],
+                        users_file,
+                        [setup.db],
+                    )
+                )
+            if (nodes, workers) == (1, 4):
+                compare = bench.step(
+                    topology,
+                    label + " (submission: ours vs helpdesk_mgmt)",
+                    args.compare_users,
+                    args.compare_seconds,
+                    ["SendOurs", "SendPlain"],
+                    users_file,
+                    [setup.db, setup.plain_db],
+                )
+                results["compare"] = compare
+            setup.serve("stop", **extra)
+            running = False
+    except KeyboardInterrupt:
+        print("interrupted: stopping the server", file=sys.stderr)
+        bench.kill_locust()
+        raise
+    finally:
+        if running:
+            setup.serve("stop")
+    results["verdicts"] = verdicts(results)
+    results["minutes"] = (time.time() - started) / 60
+    print("\n" + "\n".join(table_lines(results)))
+    failed = False
+    for v in results["verdicts"]:
+        if v.get("value") is None:
+            print(f"{v['target']:<60}: not measured")
+            continue
+        print(f"{v['target']:<60}: {v['value']} {'OK' if v['ok'] else 'MISSED'}")
+        failed = failed or not v["ok"]
+    print(f"run time: {results['minutes']:.1f} min ({setup.db}, commit {results['commit']})")
+    out = setup.out / f"load-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps(results, indent=1))
+    (setup.out / "load-latest.json").write_text(json.dumps(results, indent=1))
+    print(f"results: {out}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
