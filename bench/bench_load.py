@@ -438,6 +438,19 @@ class Setup:
                 return json.loads(line.split(" ", 1)[1])
         sys.exit(f"seeding {db} failed:\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}")
 
+    def refresh_answered(self, users_data):
+        """The answered consultations of each konsulti, from the database."""
+        answered = {}
+        for login, ticket_id in self.sql(
+            self.db,
+            "SELECT u.login, t.id FROM helpdesk_ticket t "
+            "JOIN res_users u ON u.partner_id = t.partner_id "
+            "WHERE t.ekonsultasi_state = 'answered' AND u.login LIKE 'bench_konsulti_%'",
+        ):
+            answered.setdefault(login, []).append(int(ticket_id))
+        for konsulti in users_data["konsulti"]:
+            konsulti["answered"] = answered.get(konsulti["login"], [])
+
 
 class Sampler(threading.Thread):
     """Samples, every second, the CPU of Odoo, PostgreSQL, nginx and Locust
@@ -643,7 +656,8 @@ class Bench:
             THINK_MAX=str(self.args.think_max),
         )
         record.unlink(missing_ok=True)
-        rate = max(users / 10, 1)
+        # every user started within a fifth of the step (10 s of 50)
+        rate = max(users / max(seconds / 5, 1), 1)
         cmd = [
             str(self.setup.locust),
             "-f",
@@ -767,6 +781,7 @@ def main():
 
     signal.signal(signal.SIGTERM, on_term)
     running = False
+    users_data = None
     try:
         for topology in args.topologies.split(","):
             nodes, workers = parse_topology(topology)
@@ -781,16 +796,19 @@ def main():
             print(f"\n== {label}: starting the production server", flush=True)
             running = True
             setup.serve("start", **extra)
-            setup.ensure_plain_db()
-            users_data = setup.seed(setup.db)
-            plain_data = setup.seed(setup.plain_db, plain=True)
-            users_data.update(
-                password=setup.password,
-                db=setup.db,
-                plain_db=setup.plain_db,
-                plain_konsulti=plain_data["konsulti"],
-                plain_topics=plain_data["topics"],
-            )
+            if users_data is None:  # once a run (the shell takes a while)
+                setup.ensure_plain_db()
+                users_data = setup.seed(setup.db)
+                plain_data = setup.seed(setup.plain_db, plain=True)
+                users_data.update(
+                    password=setup.password,
+                    db=setup.db,
+                    plain_db=setup.plain_db,
+                    plain_konsulti=plain_data["konsulti"],
+                    plain_topics=plain_data["topics"],
+                )
+            else:  # what the last topology answered and submitted again
+                setup.refresh_answered(users_data)
             users_file = setup.work / "users.json"
             users_file.write_text(json.dumps(users_data))
             # every worker loads both databases before the measure
