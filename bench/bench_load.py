@@ -26,7 +26,7 @@ Run it with ``make bench`` (bench/run.sh), or alone:
     LOAD_QUICK=1 bench/bench_load.py   # a check of a minute or two
 Settings (environment): LOAD_STEP_SECONDS (50), LOAD_USERS (10,50,100),
 LOAD_TOPOLOGIES (1x1,1x4,2x2: nodes x workers), LOAD_COMPARE_SECONDS (40),
-LOAD_COMPARE_USERS (10), LOAD_WARMUP_SECONDS (10), THINK_MIN (1), THINK_MAX
+LOAD_COMPARE_USERS (10), LOAD_WARMUP_SECONDS (20), THINK_MIN (1), THINK_MAX
 (5), SERVE_DB (ekonsultasi_bench_load; its plain twin gets "_plain"),
 SERVE_DIR, HTTPS_PORT (8643), PLAIN_PORT (8680), PYTHON (the Odoo
 environment, for serve.sh), BENCH_VENV (.venv-bench).
@@ -90,13 +90,31 @@ def read_record(path):
 
 def summarize(lines, end=None):
     """Per action (request name) and in all: count, errors, p50 and p95 in
-    ms; requests per second over the steady part of the step, from the
-    moment every user was started (``spawned``) to ``end`` (default: the
-    last request)."""
+    ms, and requests per second, over the steady part of the step: from the
+    moment every user was started and logged in to ``end`` (default: the
+    last request). The logins, made before, are counted over the whole step
+    (``log in`` actions) and are not in the requests per second. When some user never got in, the steady part
+    starts when the last user was started, and ``all_in`` says so."""
     requests = [line for line in lines if line.get("kind") == "request"]
-    spawned = [line["t"] for line in lines if line.get("kind") == "spawned"]
+    spawned = [line for line in lines if line.get("kind") == "spawned"]
+    ready = sorted(line["t"] for line in lines if line.get("kind") == "ready")
+    users = max((line["users"] for line in spawned), default=0)
+    start = min((line["t"] for line in spawned), default=None)
+    if start is None:
+        start = min((line["t"] for line in requests), default=0)
+    all_in = bool(users) and len(ready) >= users
+    if all_in:
+        start = max(start, ready[users - 1])
+    if end is None:
+        end = max((line["t"] for line in requests), default=start)
+    logins = [line for line in requests if line["name"].endswith(": log in")]
+    window = [
+        line
+        for line in requests
+        if start <= line["t"] <= end and not line["name"].endswith(": log in")
+    ]
     actions = {}
-    for line in requests:
+    for line in window + logins:
         actions.setdefault(line["name"], []).append(line)
 
     def stats(group):
@@ -109,17 +127,16 @@ def summarize(lines, end=None):
         }
 
     result = {"actions": {name: stats(group) for name, group in sorted(actions.items())}}
-    result["all"] = stats(requests)
-    start = min(spawned) if spawned else min((line["t"] for line in requests), default=0)
-    if end is None:
-        end = max((line["t"] for line in requests), default=start)
-    window = [line for line in requests if start <= line["t"] <= end]
+    result["all"] = stats(window)
+    result["all_in"] = all_in
+    result["steady_seconds"] = max(end - start, 0)
     result["rps"] = len(window) / (end - start) if end > start else 0.0
     errors = {}
     for line in requests:
         if not line["ok"]:
             key = f"{line['name']}: {line.get('error')}"
             errors[key] = errors.get(key, 0) + 1
+    result["errors"] = sum(errors.values())
     result["error_kinds"] = dict(sorted(errors.items(), key=lambda kv: -kv[1])[:10])
     return result
 
@@ -226,7 +243,7 @@ def verdicts(results):
             break
     else:
         out.append({"target": "no lost work", "value": "every step", "ok": True})
-    errors = sum(s["summary"]["all"]["errors"] for s in results["steps"])
+    errors = sum(s["summary"]["errors"] for s in results["steps"])
     out.append({"target": "errors: 0", "value": str(errors), "ok": errors == 0})
     return out
 
@@ -242,9 +259,11 @@ def step_lines(step):
     cpu = load.get("cpu_percent") or {}
     lines = [
         (
-            f"{step['label']}, {step['users']} users: {s['rps']:.1f} req/s, "
-            f"{s['all']['errors']} errors of {s['all']['count']} requests, "
-            f"p50 {fmt_ms(s['all']['p50_ms'])} ms, p95 {fmt_ms(s['all']['p95_ms'])} ms"
+            f"{step['label']}, {step['users']} users: {s['rps']:.1f} req/s over the "
+            f"{s['steady_seconds']:.0f} s after the logins"
+            f"{'' if s['all_in'] else ' (NOT every user got in)'}, "
+            f"p50 {fmt_ms(s['all']['p50_ms'])} ms, p95 {fmt_ms(s['all']['p95_ms'])} ms; "
+            f"{s['errors']} errors"
         )
     ]
     if cpu:
@@ -291,23 +310,24 @@ def table_lines(results):
     lines = [
         (
             "| topology | users | req/s | requests | errors | p50 ms | p95 ms "
-            "| send p95 ms | answer p95 ms | lost work |"
+            "| send p95 ms | answer p95 ms | login p95 ms | lost work |"
         ),
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for step in results["steps"]:
         s = step["summary"]
         send = s["actions"].get("konsulti: send", {})
         answer = s["actions"].get("konsultan: answer", {})
+        login = s["actions"].get("konsulti: log in", {})
         lines.append(
             f"| {step['label']} | {step['users']} | {s['rps']:.1f} | {s['all']['count']} "
-            f"| {s['all']['errors']} | {fmt_ms(s['all']['p50_ms'])} "
+            f"| {s['errors']} | {fmt_ms(s['all']['p50_ms'])} "
             f"| {fmt_ms(s['all']['p95_ms'])} | {fmt_ms(send.get('p95_ms'))} "
-            f"| {fmt_ms(answer.get('p95_ms'))} "
+            f"| {fmt_ms(answer.get('p95_ms'))} | {fmt_ms(login.get('p95_ms'))} "
             f"| {'none' if step['lost_work']['ok'] else 'FOUND'} |"
         )
     for topo in results.get("not_measured", []):
-        lines.append(f"| {topo} | - | not measured (NODES not available) ||||||||")
+        lines.append(f"| {topo} | - | not measured (NODES not available) |||||||||")
     return lines
 
 
@@ -750,7 +770,7 @@ def main():
     parser.add_argument(
         "--warmup-seconds",
         type=int,
-        default=int(env("LOAD_WARMUP_SECONDS", "5" if quick else "10")),
+        default=int(env("LOAD_WARMUP_SECONDS", "10" if quick else "20")),
     )
     parser.add_argument("--think-min", type=float, default=float(env("THINK_MIN", "1")))
     parser.add_argument("--think-max", type=float, default=float(env("THINK_MAX", "5")))

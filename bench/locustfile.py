@@ -114,6 +114,8 @@ class OdooUser(HttpUser):
             return response
 
     def login(self, login):
+        """Log in (the session keeps the database), then say so in the
+        record: the measure starts once every user is in."""
         name = f"{self.role}: log in"
         self.client.verify = False  # the self-signed certificate of serve.sh
         db = users()[self.db_key]
@@ -135,6 +137,7 @@ class OdooUser(HttpUser):
             if response.status_code != 200 or "/web/login" in response.url:
                 response.failure(f"login {login} refused (HTTP {response.status_code})")
                 return False
+        record(kind="ready", t=time.time())
         return True
 
     def send_form(self, prefix, topics="topics"):
@@ -344,6 +347,8 @@ class Konsultan(OdooUser):
 class SendOurs(OdooUser):
     """The comparison: our portal submission (ekonsultasi_addon)."""
 
+    role = "compare ekonsultasi_addon"
+
     def on_start(self):
         self.logged_in = self.login(next_account("konsulti")["login"])
 
@@ -357,6 +362,7 @@ class SendPlain(OdooUser):
     database with helpdesk_mgmt only."""
 
     db_key = "plain_db"
+    role = "compare helpdesk_mgmt"
 
     def on_start(self):
         self.logged_in = self.login(next_account("plain_konsulti")["login"])

@@ -24,28 +24,50 @@ def test_percentile_interpolates_between_ranks():
     assert bench_load.percentile(list(range(1, 101)), 95) == pytest.approx(95.05)
 
 
-def test_summary_per_action_and_requests_per_second_after_spawning():
+def test_summary_over_the_steady_part_after_every_login():
     lines = [
-        req("konsulti: log in", 100.0, 900),  # before every user started: not in req/s
-        {"kind": "spawned", "t": 101.0, "users": 2},
+        {"kind": "spawned", "t": 100.5, "users": 2},
+        req("konsulti: log in", 100.0, 900),
+        {"kind": "ready", "t": 100.0},
+        req("konsulti: list", 100.5, 5000),  # before the last user got in: left out
+        req("konsulti: log in", 101.0, 1100, ok=False),
+        {"kind": "ready", "t": 101.0},
         req("konsulti: list", 102.0, 100),
         req("konsulti: list", 103.0, 300),
         req("konsulti: send", 104.0, 500, ok=False),
         req("konsulti: send", 111.0, 500),
     ]
     summary = bench_load.summarize(lines, end=111.0)
+    assert summary["all_in"]
+    assert summary["steady_seconds"] == 10
     assert summary["actions"]["konsulti: list"] == {
         "count": 2,
         "errors": 0,
         "p50_ms": 200,
         "p95_ms": pytest.approx(290),
     }
+    # the logins over the whole step
+    assert summary["actions"]["konsulti: log in"]["count"] == 2
     assert summary["actions"]["konsulti: send"]["errors"] == 1
-    assert summary["all"]["count"] == 5
+    assert summary["all"]["count"] == 4
     assert summary["all"]["errors"] == 1
     # 4 requests between 101 and 111
     assert summary["rps"] == pytest.approx(0.4)
-    assert summary["error_kinds"] == {"konsulti: send: None": 1}
+    # every error of the step, the logins' too
+    assert summary["errors"] == 2
+    assert summary["error_kinds"] == {"konsulti: send: None": 1, "konsulti: log in: None": 1}
+
+
+def test_summary_when_a_user_never_got_in():
+    lines = [
+        {"kind": "spawned", "t": 100.0, "users": 2},
+        {"kind": "ready", "t": 101.0},
+        req("konsulti: list", 102.0, 100),
+    ]
+    summary = bench_load.summarize(lines, end=110.0)
+    assert not summary["all_in"]
+    assert summary["steady_seconds"] == 10  # from the start of the last user
+    assert summary["rps"] == pytest.approx(0.1)
 
 
 def submitted(i, key, db="ekbench"):
@@ -115,7 +137,7 @@ def step(topology, users, rps, p95, lost_ok=True, errors=0):
         "topology": topology,
         "label": topology,
         "users": users,
-        "summary": {"rps": rps, "all": {"p95_ms": p95, "errors": errors}, "actions": {}},
+        "summary": {"rps": rps, "all": {"p95_ms": p95}, "errors": errors, "actions": {}},
         "lost_work": {"ok": lost_ok},
     }
 
@@ -144,7 +166,7 @@ def test_verdicts():
     assert verdicts["no"]["ok"]
     assert verdicts["errors:"]["ok"]
     results["steps"][0]["lost_work"]["ok"] = False
-    results["steps"][1]["summary"]["all"]["errors"] = 2
+    results["steps"][1]["summary"]["errors"] = 2
     verdicts = {v["target"].split(" ")[0]: v for v in bench_load.verdicts(results)}
     assert not verdicts["no"]["ok"]
     assert not verdicts["errors:"]["ok"]
