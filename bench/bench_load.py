@@ -26,7 +26,8 @@ Run it with ``make bench`` (bench/run.sh), or alone:
     LOAD_QUICK=1 bench/bench_load.py   # a check of a minute or two
 Settings (environment): LOAD_STEP_SECONDS (50), LOAD_USERS (10,50,100),
 LOAD_TOPOLOGIES (1x1,1x4,2x2: nodes x workers), LOAD_COMPARE_SECONDS (40),
-LOAD_COMPARE_USERS (10), LOAD_WARMUP_SECONDS (20), THINK_MIN (1), THINK_MAX
+LOAD_COMPARE_USERS (10), LOAD_WARMUP_SECONDS (240: at most, it ends once every user
+is in), THINK_MIN (1), THINK_MAX
 (5), SERVE_DB (ekonsultasi_bench_load; its plain twin gets "_plain"),
 SERVE_DIR, HTTPS_PORT (8643), PLAIN_PORT (8680), PYTHON (the Odoo
 environment, for serve.sh), BENCH_VENV (.venv-bench).
@@ -57,6 +58,8 @@ SCALE_TARGET = 1.8
 SUBMIT_TARGET = 1.5
 SEND_OURS = "compare ekonsultasi_addon: send"
 SEND_PLAIN = "compare helpdesk_mgmt: send"
+# what a user does before the measure (bench/locustfile.py: OdooUser.login)
+LOGIN_ACTIONS = (": log in", ": resume session")
 
 
 # ---------------------------------------------------------------- results --
@@ -93,8 +96,9 @@ def summarize(lines, end=None):
     ms, and requests per second, over the steady part of the step: from the
     moment every user was started and logged in to ``end`` (default: the
     last request). The logins, made before, are counted over the whole step
-    (``log in`` actions) and are not in the requests per second. When some user never got in, the steady part
-    starts when the last user was started, and ``all_in`` says so."""
+    (``log in`` and ``resume session`` actions) and are not in the requests
+    per second. When some user never got in, the steady part starts when the
+    last user was started, and ``all_in`` says so."""
     requests = [line for line in lines if line.get("kind") == "request"]
     spawned = [line for line in lines if line.get("kind") == "spawned"]
     ready = sorted(line["t"] for line in lines if line.get("kind") == "ready")
@@ -107,11 +111,11 @@ def summarize(lines, end=None):
         start = max(start, ready[users - 1])
     if end is None:
         end = max((line["t"] for line in requests), default=start)
-    logins = [line for line in requests if line["name"].endswith(": log in")]
+    logins = [line for line in requests if line["name"].endswith(LOGIN_ACTIONS)]
     window = [
         line
         for line in requests
-        if start <= line["t"] <= end and not line["name"].endswith(": log in")
+        if start <= line["t"] <= end and not line["name"].endswith(LOGIN_ACTIONS)
     ]
     actions = {}
     for line in window + logins:
@@ -666,12 +670,16 @@ class Bench:
         ]
         return check_lost_work(lines, db, rows, rounds_created, duplicates)
 
-    def locust(self, users, seconds, classes, record, users_file):
-        """One Locust run; returns its BENCH_RECORD lines and its end time."""
+    def locust(self, users, seconds, classes, record, users_file, login_only=False):
+        """One Locust run; returns its BENCH_RECORD lines, its end time and
+        what the machine did. ``login_only``: the users log in (or resume
+        their session) and wait; the run ends once every one is in."""
         env = dict(os.environ)
         env.update(
             BENCH_USERS=str(users_file),
             BENCH_RECORD=str(record),
+            BENCH_SESSIONS=str(self.setup.work / "sessions.jsonl"),
+            BENCH_LOGIN_ONLY="1" if login_only else "0",
             THINK_MIN=str(self.args.think_min),
             THINK_MAX=str(self.args.think_max),
         )
@@ -705,13 +713,22 @@ class Bench:
         sampler = Sampler(self.setup, self.locust_proc.pid)
         sampler.start()
         try:
+            while login_only and self.locust_proc.poll() is None:
+                time.sleep(1)
+                ready = sum(1 for line in read_record(record) if line.get("kind") == "ready")
+                if ready >= users:
+                    self.locust_proc.terminate()
             _out, err = self.locust_proc.communicate()
         finally:
             sampler.stop_event.set()
             sampler.join()
-            if self.locust_proc.poll() is None:
+            if self.locust_proc.poll() is None:  # interrupted
                 self.locust_proc.terminate()
-                self.locust_proc.wait()
+                try:
+                    self.locust_proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    self.locust_proc.kill()
+                    self.locust_proc.wait()
             self.locust_proc = None
         if "Traceback" in (err or ""):
             print(err[-3000:], file=sys.stderr)
@@ -770,7 +787,7 @@ def main():
     parser.add_argument(
         "--warmup-seconds",
         type=int,
-        default=int(env("LOAD_WARMUP_SECONDS", "10" if quick else "20")),
+        default=int(env("LOAD_WARMUP_SECONDS", "120" if quick else "240")),
     )
     parser.add_argument("--think-min", type=float, default=float(env("THINK_MIN", "1")))
     parser.add_argument("--think-max", type=float, default=float(env("THINK_MAX", "5")))
@@ -831,14 +848,33 @@ def main():
                 setup.refresh_answered(users_data)
             users_file = setup.work / "users.json"
             users_file.write_text(json.dumps(users_data))
-            # every worker loads both databases before the measure
-            bench.locust(
-                min(10, max(levels)),
-                args.warmup_seconds,
-                ["Konsulti", "Konsultan", "SendOurs", "SendPlain"],
-                setup.work / "warmup.jsonl",
-                users_file,
-            )
+            # every user of the steps logs in (or resumes the session of an
+            # earlier run: a person logs in once a day, not every minute),
+            # and every worker loads both databases, before the measure
+            for count, classes in (
+                (max(levels), ["Konsulti", "Konsultan"]),
+                (args.compare_users, ["SendOurs", "SendPlain"]),
+            ):
+                lines, _end, _load = bench.locust(
+                    count,
+                    args.warmup_seconds,
+                    classes,
+                    setup.work / "warmup.jsonl",
+                    users_file,
+                    login_only=True,
+                )
+                summary = summarize(lines)
+                logins = {
+                    name: a["count"]
+                    for name, a in summary["actions"].items()
+                    if name.endswith((": log in", ": resume session"))
+                }
+                everyone = "every one" if summary["all_in"] else "NOT every one"
+                print(
+                    f"warm-up, {count} users: {everyone} in"
+                    f" ({', '.join(f'{k} {v}' for k, v in logins.items())})",
+                    flush=True,
+                )
             for users in levels:
                 results["steps"].append(
                     bench.step(

@@ -27,6 +27,7 @@ import os
 import random
 import re
 import time
+import urllib.parse
 
 import gevent
 import urllib3
@@ -37,6 +38,8 @@ urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
 THINK_MIN = float(os.environ.get("THINK_MIN", "1"))
 THINK_MAX = float(os.environ.get("THINK_MAX", "5"))
 TIMEOUT = float(os.environ.get("BENCH_REQUEST_TIMEOUT", "120"))
+# the warm-up: every user logs in (or resumes his session), then waits
+LOGIN_ONLY = os.environ.get("BENCH_LOGIN_ONLY") == "1"
 CSRF = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 KEY = re.compile(r'name="submission_key"\s+value="([0-9a-f]{32})"')
 TICKET_LINK = re.compile(r'href="/my/ticket/(\d+)')
@@ -48,6 +51,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n" + b"%" + b"x" * 20000 + b"\n
 _users = None
 _record = None
 _counters = {}
+_sessions = None
 
 
 def users():
@@ -65,6 +69,33 @@ def record(**line):
         _record = open(os.environ["BENCH_RECORD"], "a", encoding="utf-8")  # noqa: SIM115
     _record.write(json.dumps(line) + "\n")
     _record.flush()
+
+
+def sessions():
+    """The sessions of earlier runs, by database and login (BENCH_SESSIONS,
+    a JSON-lines file, the last line of an account wins): a user logs in
+    once a benchmark, as a person once a day, not at every step."""
+    global _sessions
+    if _sessions is None:
+        _sessions = {}
+        path = os.environ.get("BENCH_SESSIONS")
+        if path and os.path.exists(path):
+            with open(path, encoding="utf-8") as src:
+                for line in src:
+                    try:
+                        item = json.loads(line)
+                    except ValueError:
+                        continue
+                    _sessions[(item["db"], item["login"])] = item["sid"]
+    return _sessions
+
+
+def save_session(db, login, sid):
+    sessions()[(db, login)] = sid
+    path = os.environ.get("BENCH_SESSIONS")
+    if path and sid:
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(json.dumps({"db": db, "login": login, "sid": sid}) + "\n")
 
 
 def next_account(kind):
@@ -114,11 +145,33 @@ class OdooUser(HttpUser):
             return response
 
     def login(self, login):
-        """Log in (the session keeps the database), then say so in the
-        record: the measure starts once every user is in."""
-        name = f"{self.role}: log in"
+        """Resume the account's session of an earlier step, else log in
+        (the session keeps the database); then say so in the record: the
+        measure starts once every user is in."""
         self.client.verify = False  # the self-signed certificate of serve.sh
         db = users()[self.db_key]
+        sid = sessions().get((db, login))
+        if sid:
+            host = urllib.parse.urlsplit(self.host).hostname
+            self.client.cookies.set("session_id", sid, domain=host, path="/")
+            with self.client.post(
+                "/web/session/get_session_info",
+                name=f"{self.role}: resume session",
+                json={"jsonrpc": "2.0", "method": "call", "params": {}, "id": 1},
+                timeout=TIMEOUT,
+                catch_response=True,
+            ) as response:
+                try:
+                    uid = (response.json().get("result") or {}).get("uid")
+                except ValueError:
+                    uid = None
+                # an expired session is no error: the user logs in again
+                response.success()
+            if uid:
+                record(kind="ready", t=time.time())
+                return True
+            self.client.cookies.clear()
+        name = f"{self.role}: log in"
         # the database chosen once (two are served): the session keeps it
         self.client.get(f"/web/login?db={db}", name=name, timeout=TIMEOUT, allow_redirects=False)
         page = self.get("/web/login", name)
@@ -137,6 +190,7 @@ class OdooUser(HttpUser):
             if response.status_code != 200 or "/web/login" in response.url:
                 response.failure(f"login {login} refused (HTTP {response.status_code})")
                 return False
+        save_session(db, login, self.client.cookies.get("session_id"))
         record(kind="ready", t=time.time())
         return True
 
@@ -202,6 +256,8 @@ class Konsulti(OdooUser):
 
     @task(3)
     def browse(self):
+        if LOGIN_ONLY:
+            return
         ids = self.ticket_ids()
         if ids:
             self.think()
@@ -212,6 +268,8 @@ class Konsulti(OdooUser):
 
     @task(2)
     def send(self):
+        if LOGIN_ONLY:
+            return
         ticket_id = self.send_form("konsulti")
         if ticket_id:
             # the page the form leads to: the receipt (number, topic, limit)
@@ -219,6 +277,8 @@ class Konsulti(OdooUser):
 
     @task(1)
     def read_answer_and_resubmit(self):
+        if LOGIN_ONLY:
+            return
         if not self.answered:
             return
         ticket_id = self.answered.pop(random.randrange(len(self.answered)))
@@ -280,6 +340,8 @@ class Konsultan(OdooUser):
 
     @task
     def answer_one(self):
+        if LOGIN_ONLY:
+            return
         found = self.call_kw(
             "helpdesk.ticket",
             "web_search_read",
@@ -354,6 +416,8 @@ class SendOurs(OdooUser):
 
     @task
     def send(self):
+        if LOGIN_ONLY:
+            return
         self.send_form("compare ekonsultasi_addon")
 
 
@@ -369,4 +433,6 @@ class SendPlain(OdooUser):
 
     @task
     def send(self):
+        if LOGIN_ONLY:
+            return
         self.send_form("compare helpdesk_mgmt", topics="plain_topics")
