@@ -462,6 +462,25 @@ class Setup:
                 return json.loads(line.split(" ", 1)[1])
         sys.exit(f"seeding {db} failed:\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}")
 
+    def cached_users(self):
+        """The accounts of an earlier run's seeding (work/users.json), when
+        both databases still have them and their password is this one."""
+        try:
+            data = json.loads((self.work / "users.json").read_text())
+            counts = [
+                int(self.sql(db, f"SELECT count(*) FROM res_users WHERE login LIKE '{p}%'")[0][0])
+                for db, p in (
+                    (self.db, "bench_konsulti_"),
+                    (self.db, "bench_konsultan_"),
+                    (self.plain_db, "bench_konsulti_"),
+                )
+            ]
+        except (OSError, ValueError, KeyError, subprocess.CalledProcessError):
+            return None
+        expected = [len(data["konsulti"]), len(data["konsultan"]), len(data["plain_konsulti"])]
+        same = (data.get("password"), data.get("db")) == (self.password, self.db)
+        return data if same and counts == expected else None
+
     def refresh_answered(self, users_data):
         """The answered consultations of each konsulti, from the database."""
         answered = {}
@@ -833,7 +852,11 @@ def main():
             print(f"\n== {label}: starting the production server", flush=True)
             running = True
             setup.serve("start", **extra)
-            if users_data is None:  # once a run (the shell takes a while)
+            if users_data is None:
+                users_data = setup.cached_users()
+                if users_data:
+                    setup.refresh_answered(users_data)
+            if users_data is None:  # once (the shell takes minutes on a busy machine)
                 setup.ensure_plain_db()
                 users_data = setup.seed(setup.db)
                 plain_data = setup.seed(setup.plain_db, plain=True)
