@@ -43,6 +43,7 @@ import datetime
 import glob
 import json
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -283,6 +284,12 @@ def step_lines(step):
             + f"; locks waited on: {load.get('pg_lock_waits', 0)} samples"
             + (f" {load['pg_lock_detail']}" if load.get("pg_lock_detail") else "")
         )
+    if load.get("listen_overflows") or load.get("nginx_errors"):
+        lines.append(
+            f"  listen queue overflows (kernel, whole machine): {load.get('listen_overflows', 0)};"
+            " nginx upstream errors: "
+            + (", ".join(f"{k} x{v}" for k, v in load.get("nginx_errors", {}).items()) or "none")
+        )
     lines.append(f"  {'action':<34}{'n':>6}{'err':>5}{'p50 ms':>8}{'p95 ms':>8}")
     for name, a in s["actions"].items():
         lines.append(
@@ -513,6 +520,8 @@ class Sampler(threading.Thread):
         self.lock_waits = 0
         self.lock_detail = {}
         self.hz = os.sysconf("SC_CLK_TCK")
+        self.overflows_start = 0
+        self.nginx_log_start = 0
 
     @staticmethod
     def processes():
@@ -595,7 +604,45 @@ class Sampler(threading.Thread):
             self.lock_detail[name] = self.lock_detail.get(name, 0) + int(count)
         self.pg_samples += 1
 
+    @staticmethod
+    def listen_overflows():
+        """The kernel's count of connections dropped because a listen queue
+        was full (TcpExt ListenOverflows, the whole machine)."""
+        with open("/proc/net/netstat", encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        for names, values in zip(lines[::2], lines[1::2], strict=False):
+            if names.startswith("TcpExt:"):
+                return dict(zip(names.split()[1:], map(int, values.split()[1:]), strict=True))[
+                    "ListenOverflows"
+                ]
+        return 0
+
+    def nginx_errors(self):
+        """The upstream errors nginx logged since the start, by reason."""
+        log = self.setup.serve_dir / "nginx" / "logs" / "error.log"
+        reasons = {}
+        try:
+            with open(log, encoding="utf-8", errors="replace") as f:
+                f.seek(self.nginx_log_start)
+                for line in f:
+                    if "[error]" not in line:
+                        continue
+                    reason = line.split("] ", 1)[-1].split(", client:", 1)[0]
+                    # without the process and connection numbers
+                    reason = re.sub(r"^\*\d+ ", "", reason.split(": ", 1)[-1])
+                    reasons[reason] = reasons.get(reason, 0) + 1
+        except OSError:
+            pass
+        return reasons
+
     def run(self):
+        self.overflows_start = self.listen_overflows()
+        try:
+            self.nginx_log_start = (
+                (self.setup.serve_dir / "nginx" / "logs" / "error.log").stat().st_size
+            )
+        except OSError:
+            self.nginx_log_start = 0
         before = self.processes()
         machine_before = self.machine()
         last = time.monotonic()
@@ -641,6 +688,8 @@ class Sampler(threading.Thread):
             "pg_waits": {k: v / m for k, v in sorted(self.waits.items(), key=lambda kv: -kv[1])},
             "pg_lock_waits": self.lock_waits,
             "pg_lock_detail": ", ".join(f"{k} ({v})" for k, v in top_locks),
+            "listen_overflows": self.listen_overflows() - self.overflows_start,
+            "nginx_errors": self.nginx_errors(),
             "samples": self.samples,
         }
 
