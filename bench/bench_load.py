@@ -277,6 +277,11 @@ def step_lines(step):
             + ", ".join(f"{k} {v:.0f}" for k, v in cpu.items())
             + f"; busiest Odoo process {load.get('odoo_process_max', 0):.0f}"
         )
+    if load.get("run_queue_percent"):
+        lines.append(
+            "  waiting for a CPU (run queue, 100 = one process all the time): "
+            + ", ".join(f"{k} {v:.0f}" for k, v in load["run_queue_percent"].items())
+        )
     if load.get("pg_waits"):
         lines.append(
             "  PostgreSQL active sessions (mean): "
@@ -513,6 +518,7 @@ class Sampler(threading.Thread):
         self.locust_pid = locust_pid
         self.stop_event = threading.Event()
         self.cpu = {}
+        self.runq = {}
         self.samples = 0
         self.odoo_max = 0.0
         self.waits = {}
@@ -537,12 +543,22 @@ class Sampler(threading.Thread):
             except OSError:
                 continue
             fields = stat[stat.rfind(")") + 2 :].split()
-            procs[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]), cmdline)
+            try:  # nanoseconds on a CPU, waiting on a run queue
+                with open(f"/proc/{entry}/schedstat", encoding="utf-8") as f:
+                    waited = int(f.read().split()[1])
+            except (OSError, IndexError, ValueError):
+                waited = 0
+            procs[int(entry)] = (
+                int(fields[1]),
+                int(fields[11]) + int(fields[12]),
+                cmdline,
+                waited,
+            )
         return procs
 
     def groups(self, procs):
         children = {}
-        for pid, (ppid, _t, _c) in procs.items():
+        for pid, (ppid, *_rest) in procs.items():
             children.setdefault(ppid, []).append(pid)
 
         def tree(roots):
@@ -557,7 +573,9 @@ class Sampler(threading.Thread):
 
         serve_dir = str(self.setup.serve_dir)
         odoo_roots = [
-            pid for pid, (_p, _t, cmd) in procs.items() if "odoo-bin" in cmd and serve_dir in cmd
+            pid
+            for pid, (_p, _t, cmd, _w) in procs.items()
+            if "odoo-bin" in cmd and serve_dir in cmd
         ]
         nginx_pid = []
         try:
@@ -656,6 +674,9 @@ class Sampler(threading.Thread):
             for name, pids in groups.items():
                 used = sum(procs[p][1] - before[p][1] for p in pids if p in procs and p in before)
                 self.cpu[name] = self.cpu.get(name, 0.0) + 100.0 * used / elapsed
+                waited = sum(procs[p][3] - before[p][3] for p in pids if p in procs and p in before)
+                # waiting for a CPU, in % of the time (100 = one process always waiting)
+                self.runq[name] = self.runq.get(name, 0.0) + waited / 1e7 / (now - last)
             for pid in groups["odoo"]:
                 if pid in before and pid in procs:
                     share = 100.0 * (procs[pid][1] - before[pid][1]) / elapsed
@@ -684,6 +705,7 @@ class Sampler(threading.Thread):
         top_locks = sorted(self.lock_detail.items(), key=lambda kv: -kv[1])[:3]
         return {
             "cpu_percent": cpu,
+            "run_queue_percent": {k: v / n for k, v in self.runq.items()},
             "odoo_process_max": self.odoo_max,
             "pg_waits": {k: v / m for k, v in sorted(self.waits.items(), key=lambda kv: -kv[1])},
             "pg_lock_waits": self.lock_waits,
