@@ -721,6 +721,7 @@ class Bench:
         self.setup = setup
         self.args = args
         self.locust_proc = None
+        self.sessions = setup.work / "sessions.jsonl"
 
     def db_state(self, db):
         tickets = int(self.setup.sql(db, "SELECT coalesce(max(id), 0) FROM helpdesk_ticket")[0][0])
@@ -768,7 +769,7 @@ class Bench:
         env.update(
             BENCH_USERS=str(users_file),
             BENCH_RECORD=str(record),
-            BENCH_SESSIONS=str(self.setup.work / "sessions.jsonl"),
+            BENCH_SESSIONS=str(self.sessions),
             BENCH_LOGIN_ONLY="1" if login_only else "0",
             THINK_MIN=str(self.args.think_min),
             THINK_MAX=str(self.args.think_max),
@@ -918,6 +919,9 @@ def main():
                 print(f"{label}: not measured (NODES not available in scripts/serve.sh)")
                 continue
             extra = {"WORKERS": workers}
+            # serve.sh keeps the sessions in files with one node, in
+            # PostgreSQL (session_db) with more: each store its own list
+            bench.sessions = setup.work / f"sessions-{'db' if nodes > 1 else 'file'}.jsonl"
             if setup.nodes_supported:
                 extra["NODES"] = nodes
             print(f"\n== {label}: starting the production server", flush=True)
