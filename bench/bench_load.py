@@ -107,11 +107,12 @@ def summarize(lines, end=None):
     start = min((line["t"] for line in spawned), default=None)
     if start is None:
         start = min((line["t"] for line in requests), default=0)
-    all_in = bool(users) and len(ready) >= users
-    if all_in:
-        start = max(start, ready[users - 1])
     if end is None:
         end = max((line["t"] for line in requests), default=start)
+    # every user in before the end of the step
+    all_in = bool(users) and len(ready) >= users and ready[users - 1] < end
+    if all_in:
+        start = max(start, ready[users - 1])
     logins = [line for line in requests if line["name"].endswith(LOGIN_ACTIONS)]
     window = [
         line

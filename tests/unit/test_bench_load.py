@@ -68,6 +68,11 @@ def test_summary_when_a_user_never_got_in():
     assert not summary["all_in"]
     assert summary["steady_seconds"] == 10  # from the start of the last user
     assert summary["rps"] == pytest.approx(0.1)
+    # the last one got in only when the step ended: the same
+    lines.append({"kind": "ready", "t": 111.0})
+    summary = bench_load.summarize(lines, end=110.0)
+    assert not summary["all_in"]
+    assert summary["rps"] == pytest.approx(0.1)
 
 
 def submitted(i, key, db="ekbench"):
