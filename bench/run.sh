@@ -36,4 +36,20 @@ status=0
 "$PYTHON" bench/bench_pustaka.py -c "$ODOO_CONF" --db ekonsultasi_bench_pustaka || status=1
 # backup and restore, 100 MiB of files, against Odoo's own dump_db
 "$PYTHON" bench/bench_backup.py -c "$ODOO_CONF" --template ekonsultasi_bench || status=1
+# the production server under load (issue 13): Locust in a virtual
+# environment of its own (it needs a newer gevent than Odoo's pin); the
+# benchmark starts and stops scripts/serve.sh itself. LOAD=0 leaves it out.
+if [[ ${LOAD:-1} != 0 ]]; then
+    BENCH_VENV="${BENCH_VENV:-$ROOT/.venv-bench}"
+    if [[ ! -x $BENCH_VENV/bin/python ]]; then
+        log "creating $BENCH_VENV (Locust, apart from the Python of Odoo)"
+        "$BASE_PYTHON" -m venv --clear "$BENCH_VENV" >&2
+    fi
+    if ! "$BENCH_VENV/bin/python" "$ROOT/scripts/check_reqs.py" "$ROOT/requirements-bench.txt" >/dev/null 2>&1; then
+        log "installing requirements-bench.txt into $BENCH_VENV"
+        "$BENCH_VENV/bin/python" -m pip install --progress-bar off -q \
+            -r "$ROOT/requirements-bench.txt" >&2
+    fi
+    BENCH_VENV="$BENCH_VENV" "$BENCH_VENV/bin/python" bench/bench_load.py || status=1
+fi
 exit "$status"

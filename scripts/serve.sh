@@ -30,11 +30,14 @@
 # HTTPS_PORT (8443) and PLAIN_PORT (8080) (443 and 80 on a server), WORKERS
 # (2 per CPU + 1), TLS_CERT/TLS_KEY, SERVE_USER (ekonsultasi), SERVE_DIR,
 # SERVE_PASSWORD_FILE (where to also write the first administrator password:
-# for tests only).
+# for tests only), SERVE_DBFILTER (^SERVE_DB$; for the load benchmark only).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 SERVE_DB="${SERVE_DB:-ekonsultasi}"
+# the databases served: this one only (bench/bench_load.py also serves the
+# plain helpdesk_mgmt database it compares with)
+SERVE_DBFILTER="${SERVE_DBFILTER:-^$SERVE_DB\$}"
 SERVE_DIR="${SERVE_DIR:-$STATE/serve/$SERVE_DB}"
 DOMAIN="${DOMAIN:-ekonsultasi.local}"
 HTTPS_PORT="${HTTPS_PORT:-8443}"
@@ -152,14 +155,18 @@ print(CryptContext(["pbkdf2_sha512"]).hash(sys.argv[1]))' "$(secret master_passw
         echo "$gevent_port" >"$SERVE_DIR/run/gevent_port$suffix"
         fill "$TEMPLATES/odoo-production.conf" "$(node_conf "$node")" \
             DB_HOST=127.0.0.1 DB_PORT="$PG_PORT" DB_USER="$SERVE_DB_ROLE" \
-            DB_PASSWORD="$(secret db_password)" DB_NAME="$SERVE_DB" \
+            DB_PASSWORD="$(secret db_password)" DB_NAME="$SERVE_DB" DB_FILTER="$SERVE_DBFILTER" \
             ADMIN_PASSWD_HASH="$admin_hash" ADDONS_PATH="$(odoo_addons_path)" \
             DATA_DIR="$SERVE_DIR/data" LOG_FILE="$SERVE_DIR/log/odoo$suffix.log" \
             HTTP_INTERFACE=127.0.0.1 ODOO_PORT="$odoo_port" GEVENT_PORT="$gevent_port" \
             WORKERS="$WORKERS" SERVER_WIDE_MODULES="$server_wide"
         chmod 600 "$(node_conf "$node")"
-        odoo_servers+="    server 127.0.0.1:$odoo_port;"$'\n'
-        websocket_servers+="    server 127.0.0.1:$gevent_port;"$'\n'
+        # max_fails=0: a node is never set aside for fail_timeout after one reset
+        # (under overload a reset is Odoo's full listen queue, and setting the node
+        # aside turned it into "no live upstreams"); a stopped node refuses the
+        # connection at once and nginx tries the next one (proxy_next_upstream)
+        odoo_servers+="    server 127.0.0.1:$odoo_port max_fails=0;"$'\n'
+        websocket_servers+="    server 127.0.0.1:$gevent_port max_fails=0;"$'\n'
     done
     ODOO_INTERNAL_PORT="$(node_port 1)"
     tls_cert="${TLS_CERT:-$SERVE_DIR/tls/selfsigned.crt}"

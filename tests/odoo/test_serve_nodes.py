@@ -110,7 +110,7 @@ def test_each_node_has_its_own_configuration(nodes):
     upstreams = (("ekonsultasi_odoo", "http_port"), ("ekonsultasi_websocket", "gevent_port"))
     for upstream, port in upstreams:
         block = re.search(rf"upstream {upstream} {{(.*?)}}", site, re.DOTALL).group(1)
-        assert re.findall(r"server 127\.0\.0\.1:(\d+);", block) == [
+        assert re.findall(r"server 127\.0\.0\.1:(\d+) max_fails=0;", block) == [
             first[port],
             second[port],
         ], block
