@@ -83,8 +83,9 @@ from odoo.addons.ekonsultasi_addon.lib import recap_xlsx as rx
 
 D = dt.datetime
 XLSX = "ekonsultasi_addon.action_report_ekonsultasi_recap_xlsx"
-# the recap's own sheets: summary, six breakdowns, trend, late consultations
-RECAP_SHEETS = 9
+# the recap's own sheets: summary, six breakdowns, trend, late consultations, the
+# satisfaction survey's IKM (tests/odoo/test_skm.py)
+RECAP_SHEETS = 10
 PDF = "ekonsultasi_addon.action_report_ekonsultasi_recap"
 HEADER = rx.HEADER_ROW + 1  # openpyxl counts rows from 1
 #: the report is printed after the period
@@ -467,7 +468,7 @@ class TestRecapFigures(RecapCase):
         labels = wizard._ekonsultasi_recap_labels()
         book = self.render_xlsx(wizard)
         sheets = book.worksheets
-        self.assertEqual(len(sheets), RECAP_SHEETS + 2)  # + the IKM, the avoided
+        self.assertEqual(len(sheets), RECAP_SHEETS + 1)  # + the consultations avoided
         self.assertEqual(
             book.sheetnames,
             [
@@ -618,9 +619,9 @@ class TestRecapFigures(RecapCase):
         }
         self.assertRowFigures(values, EMPTY, labels, "summary")
         self.assertEqual(values[labels["received"]], 0)
-        # the recap's own sheets (the satisfaction survey's and the Pustaka
-        # Jawaban's follow them: tests/odoo/test_skm.py, test_pustaka.py)
-        sheets = book.worksheets[:RECAP_SHEETS]
+        # the recap's own tables, through the late ones (the satisfaction survey's
+        # and the Pustaka Jawaban's follow them: tests/odoo/test_skm.py, test_pustaka.py)
+        sheets = book.worksheets[: RECAP_SHEETS - 1]
         for sheet in sheets[1:]:
             with self.subTest(sheet=sheet.title):
                 headers = [cell.value for cell in sheet[HEADER]]
