@@ -87,7 +87,7 @@ def read_record(path):
                     lines.append(json.loads(line))
                 except ValueError:
                     continue
-    except FileNotFoundError:
+    except FileNotFoundError:  # pylint: disable=except-pass  # missing: skipped
         pass
     return lines
 
@@ -581,7 +581,7 @@ class Sampler(threading.Thread):
         nginx_pid = []
         try:
             nginx_pid = [int((self.setup.serve_dir / "nginx" / "nginx.pid").read_text())]
-        except (OSError, ValueError):
+        except (OSError, ValueError):  # pylint: disable=except-pass  # missing: skipped
             pass
         try:
             pg_roots = [self.setup.postmaster_pid()]
@@ -650,7 +650,7 @@ class Sampler(threading.Thread):
                     # without the process and connection numbers
                     reason = re.sub(r"^\*\d+ ", "", reason.split(": ", 1)[-1])
                     reasons[reason] = reasons.get(reason, 0) + 1
-        except OSError:
+        except OSError:  # pylint: disable=except-pass  # missing: skipped
             pass
         return reasons
 
@@ -694,7 +694,7 @@ class Sampler(threading.Thread):
             if tick % 2 == 0:
                 try:
                     self.sample_pg()
-                except subprocess.CalledProcessError:
+                except subprocess.CalledProcessError:  # pylint: disable=except-pass  # missing: skipped
                     pass
 
     def result(self):

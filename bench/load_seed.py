@@ -15,6 +15,7 @@
 # gives the logins, the konsulti's answered consultations, the topics.
 # With BENCH_PLAIN=1 the database has helpdesk_mgmt only: a team, a category
 # shown in the portal and the konsulti as plain portal users.
+# pylint: disable=translation-required,print-used  # odoo shell script: bench data, its result printed for bench_load.py
 import json
 import os
 

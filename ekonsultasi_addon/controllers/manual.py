@@ -59,12 +59,13 @@ class EkonsultasiManual(http.Controller):
                 "builds it with make docs."
             )
         title = _("User manual")
+        back = _("Back")
         body = (
             f"<!DOCTYPE html><html><head><meta charset='utf-8'/>"
             f"<meta name='viewport' content='width=device-width, initial-scale=1'/>"
             f"<title>{escape(title)}</title></head><body style='font-family: sans-serif;"
             f" margin: 2em'><h1>{escape(title)}</h1><p>{escape(message)}</p>"
-            f"<p><a href='/'>{escape(_('Back'))}</a></p></body></html>"
+            f"<p><a href='/'>{escape(back)}</a></p></body></html>"
         )
         return request.make_response(
             body, headers=[("Content-Type", "text/html; charset=utf-8")], status=404

@@ -1,3 +1,4 @@
+# pylint: disable=translation-required  # test bodies, never shown to anyone; pylint-odoo exempts
 """Answered and left (issue 15): an answered consultation that its konsulti
 neither closes, submits again nor replies to within N working days (a
 company setting, 10 by default) is closed by the scheduled action, with a

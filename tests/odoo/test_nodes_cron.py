@@ -252,7 +252,7 @@ def _assert_each_notification_once(db):
 @pytest.mark.parametrize("due_db", [COUNT], indirect=True)
 def test_cron_workers_of_two_nodes_notify_once(due_db):
     reports = _run_two_nodes(due_db, ["cron", "cron"])
-    print("nodes (cron, cron):", reports)
+    print("nodes (cron, cron):", reports)  # pylint: disable=print-used  # for the report (pytest -s)
     _assert_each_notification_once(due_db)
 
 
@@ -260,6 +260,6 @@ def test_cron_workers_of_two_nodes_notify_once(due_db):
 @pytest.mark.parametrize("due_db", [DIRECT_COUNT], indirect=True)
 def test_run_manually_and_direct_call_on_two_nodes_notify_once(due_db):
     reports = _run_two_nodes(due_db, ["manual", "direct"])
-    print("nodes (run manually, direct call):", reports)
+    print("nodes (run manually, direct call):", reports)  # pylint: disable=print-used  # the report
     assert sum(report["calls"] for report in reports)
     _assert_each_notification_once(due_db)
