@@ -105,21 +105,21 @@ class EkonsultasiTicketController(HelpdeskTicketController):
     def _ekonsultasi_is_konsulti():
         return request.env.user.has_group(KONSULTI_GROUP)
 
-    def _ekonsultasi_topics(self):
-        """Topics (leaf categories with a konsultan team) offered in the portal."""
+    def _ekonsultasi_topics(self, topic_id=None):
+        """Topics (leaf categories with a konsultan team) offered in the portal;
+        with ``topic_id`` (a form's value), that one if it is offered."""
         company = request.env.company
-        categories = (
-            request.env["helpdesk.ticket.category"]
-            .with_company(company)
-            .search(
-                [
-                    ("show_in_portal", "=", True),
-                    ("parent_id", "!=", False),
-                    ("perangkat_daerah_id", "!=", False),
-                    ("company_id", "in", [company.id, False]),
-                ]
-            )
-        )
+        domain = [
+            ("show_in_portal", "=", True),
+            ("parent_id", "!=", False),
+            ("perangkat_daerah_id", "!=", False),
+            ("company_id", "in", [company.id, False]),
+        ]
+        if topic_id is not None:
+            if not str(topic_id).isdigit():
+                return request.env["helpdesk.ticket.category"]
+            domain.append(("id", "=", int(topic_id)))
+        categories = request.env["helpdesk.ticket.category"].with_company(company).search(domain)
         routing = categories._get_routing_team()
         return categories.filtered(lambda c: routing.get(c.id))
 
@@ -187,9 +187,7 @@ class EkonsultasiTicketController(HelpdeskTicketController):
         if sent:
             return request.redirect(f"/my/ticket/{sent.id}?sent=1")
         errors = []
-        topics = self._ekonsultasi_topics()
-        topic_id = kw.get("category") or ""
-        topic = topics.filtered(lambda c: str(c.id) == topic_id)
+        topic = self._ekonsultasi_topics(topic_id=kw.get("category") or "")
         if not topic:
             errors.append(_("Choose the perangkat daerah and the topic of your problem."))
         elif (
@@ -223,12 +221,10 @@ class EkonsultasiTicketController(HelpdeskTicketController):
         except UserError as exc:
             values = self._ekonsultasi_form_values(errors=[exc.args[0]], **kw)
             return request.render("ekonsultasi_addon.portal_create_consultation", values)
-        # the receipt by mail: number, topic and answer limit (Pasal 11(5));
-        # sudo: a konsulti may not read mail templates, administrators edit it
-        request.env.ref("ekonsultasi_addon.mail_template_consultation_received").sudo().send_mail(
-            ticket.id, email_layout_xmlid="mail.mail_notification_light"
-        )
-        # ... and on the page he lands on
+        # the receipt by mail (number, topic and answer limit, Pasal 11(5))
+        # and the konsultan's notice: made by the scheduled action within a minute
+        ticket._ekonsultasi_notices_soon()
+        # ... and the receipt on the page he lands on, now
         return request.redirect(f"/my/ticket/{ticket.id}?sent=1")
 
     @staticmethod
@@ -237,9 +233,12 @@ class EkonsultasiTicketController(HelpdeskTicketController):
         partner = request.env.user.partner_id
         # sudo: konsulti are portal users without create rights on
         # consultations; every value below is checked or set by this route.
+        # The konsultan's notice is made with the receipt, after the request
+        # (models/helpdesk_ticket_new_notice.py)
         return (
             request.env["helpdesk.ticket"]
             .sudo()
+            .with_context(mail_auto_subscribe_no_notify=True)
             .create(
                 {
                     "company_id": company.id,
@@ -251,6 +250,7 @@ class EkonsultasiTicketController(HelpdeskTicketController):
                     "partner_name": partner.name,
                     "partner_email": partner.email,
                     "portal_submission_key": key or False,
+                    "ekonsultasi_notice_pending": True,
                 }
             )
         )

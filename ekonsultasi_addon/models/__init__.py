@@ -26,6 +26,7 @@ from . import helpdesk_ticket_tag
 from . import helpdesk_ticket_round
 from . import helpdesk_ticket
 from . import helpdesk_ticket_autoclose
+from . import helpdesk_ticket_new_notice
 from . import helpdesk_ticket_skm
 from . import ekonsultasi_skm_response
 from . import ekonsultasi_simpeg_mapping_line
