@@ -186,8 +186,10 @@ class HelpdeskTicketSla(models.Model):
         super(HelpdeskTicketSla, others)._compute_deadline()
         others.warn_date = False
         others.escalation_date = False
+        # the limit first: a new line has none, and its state (computed from
+        # the limit) is not computed for nothing
         ours.filtered(
-            lambda line: line.state not in outcome.LINE_ANSWERED or not line.deadline
+            lambda line: not line.deadline or line.state not in outcome.LINE_ANSWERED
         )._ekonsultasi_compute_deadlines()
 
     @api.depends("state", "deadline")

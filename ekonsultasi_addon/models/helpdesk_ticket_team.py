@@ -119,7 +119,12 @@ class HelpdeskTicketTeam(models.Model):
         group_id = self.env["ir.model.data"]._xmlid_to_res_id(
             "ekonsultasi_addon.group_ekonsultasi_konsultan", raise_if_not_found=True
         )
-        return self.user_ids.filtered(lambda u: u.active and group_id in u.groups_id.ids)
+        # one query, without reading every member's record and groups
+        return (
+            self.env["res.users"]
+            .with_context(active_test=True)
+            .search([("id", "in", self.user_ids.ids), ("groups_id", "=", group_id)], order="id")
+        )
 
     def _ekonsultasi_stage_of(self, role):
         """The stage of this team (one or none: the company's stages without
