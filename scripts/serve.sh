@@ -28,7 +28,7 @@
 #
 # Settings (environment): SERVE_DB (ekonsultasi), DOMAIN (ekonsultasi.local),
 # HTTPS_PORT (8443) and PLAIN_PORT (8080) (443 and 80 on a server), WORKERS
-# (2 per CPU + 1), TLS_CERT/TLS_KEY, SERVE_USER (ekonsultasi), SERVE_DIR,
+# (2 per CPU + 1), LISTEN_BACKLOG (1024: connections waiting for them), TLS_CERT/TLS_KEY, SERVE_USER (ekonsultasi), SERVE_DIR,
 # SERVE_PASSWORD_FILE (where to also write the first administrator password:
 # for tests only), SERVE_DBFILTER (^SERVE_DB$; for the load benchmark only).
 set -euo pipefail
@@ -47,6 +47,9 @@ SERVE_DB_ROLE="${SERVE_DB_ROLE:-ekonsultasi_app}"
 CPUS="$(nproc 2>/dev/null || echo 1)"
 WORKERS="${WORKERS:-$((CPUS * 2 + 1))}"
 NODES="${NODES:-1}"
+# the connections the kernel keeps waiting for a node's workers (Odoo: 8 a worker)
+LISTEN_BACKLOG="${LISTEN_BACKLOG:-1024}"
+[[ $LISTEN_BACKLOG =~ ^[1-9][0-9]*$ ]] || die "LISTEN_BACKLOG must be a number of connections, not '$LISTEN_BACKLOG'"
 [[ $NODES =~ ^[1-9][0-9]*$ ]] || die "NODES must be a number of Odoo nodes (1, 2, ...), not '$NODES'"
 if [[ $NODES -gt 1 ]]; then SESSION_STORE="${SESSION_STORE:-db}"; else SESSION_STORE="${SESSION_STORE:-file}"; fi
 [[ $SESSION_STORE == db || $SESSION_STORE == file ]] || die "SESSION_STORE must be db or file"
@@ -136,10 +139,12 @@ write_config() {
     # the master password (database manager, off) is stored hashed
     admin_hash="$("$PYTHON" -c 'import sys; from passlib.context import CryptContext
 print(CryptContext(["pbkdf2_sha512"]).hash(sys.argv[1]))' "$(secret master_password)")"
-    server_wide="base,web"
+    # ekonsultasi_server server-wide: its post_load sets Odoo's listen queue
+    # (ekonsultasi_listen_backlog, ekonsultasi_server/hooks.py)
+    server_wide="base,web,ekonsultasi_server"
     if [[ $SESSION_STORE == db ]]; then
         # OCA session_db: the sessions in PostgreSQL, read by every node
-        server_wide="base,web,session_db"
+        server_wide="base,web,session_db,ekonsultasi_server"
         (umask 077; echo "SESSION_DB_URI=postgresql://$SERVE_DB_ROLE:$(secret db_password)@127.0.0.1:$PG_PORT/$SESSION_DB" \
             >"$SERVE_DIR/secrets/session_db.env")
     else
@@ -159,7 +164,7 @@ print(CryptContext(["pbkdf2_sha512"]).hash(sys.argv[1]))' "$(secret master_passw
             ADMIN_PASSWD_HASH="$admin_hash" ADDONS_PATH="$(odoo_addons_path)" \
             DATA_DIR="$SERVE_DIR/data" LOG_FILE="$SERVE_DIR/log/odoo$suffix.log" \
             HTTP_INTERFACE=127.0.0.1 ODOO_PORT="$odoo_port" GEVENT_PORT="$gevent_port" \
-            WORKERS="$WORKERS" SERVER_WIDE_MODULES="$server_wide"
+            WORKERS="$WORKERS" SERVER_WIDE_MODULES="$server_wide" LISTEN_BACKLOG="$LISTEN_BACKLOG"
         chmod 600 "$(node_conf "$node")"
         # max_fails=0: a node is never set aside for fail_timeout after one reset
         # (under overload a reset is Odoo's full listen queue, and setting the node

@@ -6,6 +6,7 @@ browser would, with the self-signed certificate as the only trusted one.
 Not an Odoo TransactionCase: the server runs in its own processes, on its own
 database (``ekonsultasi_serve_test``, made once, then updated)."""
 
+import concurrent.futures
 import configparser
 import http.client
 import json
@@ -188,6 +189,39 @@ def test_request_size_is_limited(served):
         timeout=120,
     )
     assert response.status_code == 413
+
+
+def _listen_backlog(port):
+    """The queue of the socket listening on ``port`` (``ss``: Send-Q of a
+    listening socket)."""
+    out = subprocess.run(
+        ["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True, check=True
+    ).stdout
+    return {int(line.split()[2]) for line in out.splitlines() if line.strip()}
+
+
+def test_requests_wait_in_a_long_listen_queue(served):
+    """Odoo's workers listen with a queue of 8 connections per worker; more at
+    once, behind nginx, overflowed it and came back as 502 (the load benchmark
+    with one worker). ekonsultasi_server, loaded server-wide, lengthens it
+    (``ekonsultasi_listen_backlog``); a burst of many more requests
+    than the queue all get their answer."""
+    options = served["options"]
+    assert "ekonsultasi_server" in options["server_wide_modules"].split(",")
+    assert options["ekonsultasi_listen_backlog"] == "1024"
+    assert _listen_backlog(options["http_port"]) == {1024}
+
+    def health(_n):
+        with requests.Session() as session:
+            response = session.get(
+                served["base"] + "/web/health", verify=served["cert"], timeout=120
+            )
+            return response.status_code
+
+    burst = 160  # 10 times the queue Odoo gives 2 workers
+    with concurrent.futures.ThreadPoolExecutor(max_workers=burst) as pool:
+        codes = list(pool.map(health, range(burst)))
+    assert codes == [200] * burst, sorted(set(codes))
 
 
 def test_websocket_goes_to_the_gevent_port(served):
