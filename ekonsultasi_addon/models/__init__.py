@@ -29,6 +29,7 @@ from . import helpdesk_ticket_autoclose
 from . import helpdesk_ticket_new_notice
 from . import helpdesk_ticket_skm
 from . import ekonsultasi_skm_response
+from . import rating_rating
 from . import ekonsultasi_simpeg_mapping_line
 from . import res_company_ldap
 from . import ekonsultasi_simpeg_sync_run

@@ -163,6 +163,48 @@ class TestSkm(EkonsultasiHttpCase):
         with self.assertRaises(AccessError):
             answer.write({"u1": "1"})
 
+    def test_the_rating_is_no_door_to_the_survey(self):
+        """A konsultan (Odoo lets every internal user read, create and write
+        ratings) can neither read the token of his consultation's rating,
+        which opens its survey, nor make or change its mark."""
+        ticket = self.closed_ticket()
+        rating = ticket.sudo().rating_ids
+        self.assertEqual(len(rating), 1)
+        self.authenticate("konsultan1", "konsultan1")
+        attempts = [
+            ("search_read", [[["res_id", "=", ticket.id]]], {"fields": ["access_token"]}),
+            ("write", [rating.ids, {"rating": 5, "consumed": True}], {}),
+            ("unlink", [rating.ids], {}),
+            (
+                "create",
+                [
+                    {
+                        "res_model_id": self.env["ir.model"]._get_id("helpdesk.ticket"),
+                        "res_id": ticket.id,
+                        "rating": 5,
+                        "consumed": True,
+                    }
+                ],
+                {},
+            ),
+        ]
+        for method, args, kwargs in attempts:
+            with self.subTest(method=method), self.assertRaises(Exception) as caught:
+                self.call_kw("rating.rating", method, args, kwargs)
+            self.assertIn("AccessError", str(caught.exception))
+        rating.invalidate_recordset()
+        self.assertEqual((rating.rating, rating.consumed), (0, False))
+        self.assertEqual(len(ticket.sudo().rating_ids), 1)
+        # he still sees the marks, as Odoo shows them, without the token
+        marks = self.call_kw(
+            "rating.rating", "search_read", [[["res_id", "=", ticket.id]]], {"fields": ["rating"]}
+        )
+        self.assertEqual([m["id"] for m in marks], rating.ids)
+        # the konsulti's link still opens and takes his answer
+        self.authenticate(None, None)
+        self.assertEqual(self.post_survey(self.survey_path(ticket), ALL_FOUR).status_code, 200)
+        self.assertEqual(len(self.responses(ticket)), 1)
+
     def test_recap_ikm_per_group_and_too_few(self):
         """Two konsultan of the Inspektorat team; answers in July 2026:
         konsultan 1: three answers all 4 (IKM 100); konsultan 2: one answer all
