@@ -14,7 +14,12 @@ class RatingRating(models.Model):
 
     _inherit = "rating.rating"
 
-    access_token = fields.Char(groups="base.group_system")
+    access_token = fields.Char(
+        groups="base.group_system",
+        help="The secret of the rating's link (for a consultation: the link of its "
+        "satisfaction survey). Readable by administrators only: whoever holds it may "
+        "answer the survey.",
+    )
 
     def _ekonsultasi_check_flow_only(self):
         if self.env.su or self.env.user._is_superuser():
