@@ -283,7 +283,8 @@ class EkonsultasiPustaka(models.Model):
         """Propose answered consultations for the library (a konsultan on
         those he may read, or a publisher): a draft entry each, with the
         consultation's texts copied for editing. The consultations are
-        only read."""
+        only read. A consultation proposed before gets no second entry: its
+        entry (draft, published or withdrawn) is opened instead."""
         if not (
             self.env.su
             or self.env.user.has_group("ekonsultasi_addon.group_ekonsultasi_konsultan")
@@ -299,7 +300,10 @@ class EkonsultasiPustaka(models.Model):
                     names=", ".join(unanswered.mapped("display_name")),
                 )
             )
-        entries = self.create(
+        # sudo: whether an entry exists, whoever may read it (a withdrawn one)
+        existing = self.sudo().search([("ticket_id", "in", tickets.ids)])
+        proposed = existing.ticket_id
+        entries = self.browse(existing.ids) | self.create(
             [
                 {
                     "ticket_id": ticket.id,
@@ -312,7 +316,7 @@ class EkonsultasiPustaka(models.Model):
                     ),
                     "category_id": ticket.category_id.id,
                 }
-                for ticket in tickets
+                for ticket in tickets - proposed
             ]
         )
         action = self.env["ir.actions.act_window"]._for_xml_id(

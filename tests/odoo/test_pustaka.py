@@ -44,6 +44,11 @@ class TestPustaka(EkonsultasiHttpCase):
             description=QUESTION,
         )
         cls.answer(cls.ticket, cls.konsultan_1, body=ANSWER)
+        # a second answered consultation: a consultation has one entry
+        cls.ticket_2 = cls.consult(
+            cls.konsulti.partner_id, name="Laporan realisasi dana desa", description=QUESTION
+        )
+        cls.answer(cls.ticket_2, cls.konsultan_1, body=ANSWER)
         cls.env.flush_all()
 
     def _propose(self, ticket=None, user=None):
@@ -96,6 +101,26 @@ class TestPustaka(EkonsultasiHttpCase):
         self.assertFalse(entry.mark_ids.filtered(lambda m: m.field == "answer"))
         with self.assertRaisesRegex(UserError, "not checked"):
             entry.with_user(self.publisher).action_publish()
+
+    def test_a_consultation_is_proposed_once(self):
+        entry = self._propose()
+        self.assertEqual(self._propose(), entry, "the entry of the first proposal opens")
+        # published, then withdrawn: still its one entry
+        self._clean(entry)
+        entry.with_user(self.publisher).action_publish()
+        self.assertEqual(self._propose(user=self.publisher), entry)
+        entry.with_user(self.publisher).action_withdraw()
+        self.assertEqual(self._propose(), entry)
+        self.assertEqual(self.Entry.sudo().search_count([("ticket_id", "=", self.ticket.id)]), 1)
+        # proposed with another: only the other gets a new entry
+        other = self.consult(self.konsulti.partner_id, name="Pertanyaan lain")
+        self.answer(other, self.konsultan_1, body="Jawaban lain yang cukup jelas.")
+        action = self.Entry.with_user(self.konsultan_1).action_propose(self.ticket | other)
+        both = self.Entry.search(action["domain"])
+        self.assertEqual(both.ticket_id, self.ticket | other)
+        self.assertEqual(
+            self.Entry.sudo().search_count([("ticket_id", "in", (self.ticket | other).ids)]), 2
+        )
 
     def test_replacing_and_confirming_marks(self):
         entry = self._propose()
@@ -237,7 +262,7 @@ class TestPustaka(EkonsultasiHttpCase):
 
     def test_public_only_by_the_setting(self):
         entry = self._published(name="Pengadaan barang oleh nagari")
-        draft = self._clean(self._propose())
+        draft = self._clean(self._propose(self.ticket_2))
         response = self.url_open("/pustaka", allow_redirects=False)
         self.assertIn(response.status_code, (302, 303))
         self.assertIn("/web/login", response.headers["Location"])
@@ -285,7 +310,7 @@ class TestPustaka(EkonsultasiHttpCase):
 
     def test_helpful_counts_once_per_konsulti_and_topic(self):
         entry = self._published()
-        draft = self._clean(self._propose())
+        draft = self._clean(self._propose(self.ticket_2))
         self.authenticate("konsulti2", "konsulti2")
         for _i in range(2):
             result = self.make_jsonrpc_request(f"/pustaka/{entry.id}/helpful", {})
@@ -361,7 +386,7 @@ class TestPustaka(EkonsultasiHttpCase):
     def test_drafts_stay_within_the_team(self):
         """Another team's konsultan reads a published entry, not a draft,
         and edits neither."""
-        draft = self._clean(self._propose())
+        draft = self._clean(self._propose(self.ticket_2))
         published = self._published()
         Other = self.Entry.with_user(self.konsultan_bkad)
         self.assertEqual(Other.search([("id", "in", (draft | published).ids)]), published)
