@@ -91,12 +91,21 @@ class EkonsultasiRecapWizard(models.TransientModel):
             ("response_date", ">=", rc.local_to_utc(self.date_from, tz)),
             ("response_date", "<", rc.local_to_utc(fields.Date.add(self.date_to, days=1), tz)),
         ]
-        if self.perangkat_daerah_ids:
-            domain.append(("perangkat_daerah_id", "in", self.perangkat_daerah_ids.ids))
-        if self.category_ids:
-            domain.append(("category_id", "child_of", self.category_ids.ids))
-        if self.konsultan_ids:
-            domain.append(("user_id", "in", self.konsultan_ids.ids))
+        # every filter of the recap, on the answer's consultation as the
+        # recap reads it (helpdesk.ticket.round._ekonsultasi_recap_records:
+        # the konsulti's village and its kecamatan are the consultation's)
+        columns = {
+            "perangkat_daerah": "perangkat_daerah_id",
+            "category": "category_id",
+            "kecamatan": "ticket_id.origin_kecamatan_id",
+            "desa": "ticket_id.origin_desa_id",
+            "konsultan": "user_id",
+        }
+        filters, _lines = self._ekonsultasi_filter_values()
+        for name, records in filters.items():
+            if records:
+                operator = "child_of" if name == "category" else "in"
+                domain.append((columns[name], operator, records.ids))
         # the caller may make the recap: the answers are read as the recap
         # reads the rounds (sudo below only for the names of the groups)
         responses = self.env["ekonsultasi.skm.response"].search(domain, order="response_date, id")

@@ -205,6 +205,41 @@ class TestSkm(EkonsultasiHttpCase):
         self.assertEqual(self.post_survey(self.survey_path(ticket), ALL_FOUR).status_code, 200)
         self.assertEqual(len(self.responses(ticket)), 1)
 
+    def test_recap_ikm_follows_every_filter_of_the_recap(self):
+        """The IKM of a recap filtered on a kecamatan or a village counts the
+        answers of the konsulti of its villages only, as the recap's other
+        figures do; a kecamatan without answers has none."""
+        answered = {}
+        for partner, score in (
+            (self.konsulti_nagari.partner_id, "4"),
+            (self.konsulti.partner_id, "2"),
+        ):
+            with freeze_time(wib(2026, 7, 6, 9, 0)):
+                ticket = self.consult(partner)
+                self.answer(ticket, ticket.user_id)
+                ticket.sudo().action_close_consultation()
+                self.env.flush_all()
+            answered[partner] = ticket
+            with freeze_time(wib(2026, 7, 7, 9, 0)):
+                self.post_survey(self.survey_path(ticket), dict.fromkeys(ALL_FOUR, score))
+        self.company.ekonsultasi_ikm_min_respondents = 1
+        Wizard = self.env["ekonsultasi.recap.wizard"].with_user(self.inspektur)
+        period = {"period_type": rc.QUARTER, "year": 2026, "quarter": "3"}
+        self.assertEqual(Wizard.create(period).ikm_respondents, 2)
+        other = self.env["ekonsultasi.kecamatan"].create({"name": "Baso", "code": "T-13.03.05"})
+        for filters, respondents, value in (
+            ({"kecamatan_ids": [(6, 0, self.kecamatan.ids)]}, 1, 100.0),
+            ({"desa_ids": [(6, 0, self.desa.ids)]}, 1, 100.0),
+            ({"kecamatan_ids": [(6, 0, other.ids)]}, 0, 0.0),
+        ):
+            with self.subTest(filters=filters):
+                wizard = Wizard.create({**period, **filters})
+                self.assertEqual(wizard.ikm_respondents, respondents)
+                self.assertAlmostEqual(wizard.ikm_value, value)
+                # the same consultations as the recap's own figures
+                recap = wizard._ekonsultasi_recap()
+                self.assertEqual(recap.totals.received, respondents)
+
     def test_recap_ikm_per_group_and_too_few(self):
         """Two konsultan of the Inspektorat team; answers in July 2026:
         konsultan 1: three answers all 4 (IKM 100); konsultan 2: one answer all
