@@ -41,23 +41,19 @@ Run it with ``make bench`` or
 # pylint: disable=print-used  # a command-line tool: what it prints is its result
 
 import argparse
-import hashlib
 import io
 import os
 import random
 import sys
 import time
-from contextlib import closing
-from pathlib import Path
 
 import numpy as np
+from bench_db import prepare_database  # pylint: disable=import-error  # bench/ is the script's folder
 
 import odoo
 from odoo import Command
-from odoo.modules.registry import Registry
 from odoo.tools import SQL, config
 
-ADDON = "ekonsultasi_addon"
 FINGERPRINT = "bench_pustaka.addon_fingerprint"  # ir.config_parameter
 COMPANY = "Pemda Bench Pustaka"
 SEED = 15
@@ -260,45 +256,6 @@ def reworded(triple, rng):
         f"Cara {form} {obj} untuk {place}",
     ]
     return rng.choice(shapes)
-
-
-# --------------------------------------------------------------------------
-# The database (created once, updated when the addon changes)
-# --------------------------------------------------------------------------
-def addon_fingerprint():
-    root = Path(odoo.modules.module.get_module_path(ADDON))
-    digest = hashlib.sha1()
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def prepare_database(dbname):
-    fingerprint = addon_fingerprint()
-    known = None
-    if not odoo.service.db.exp_db_exist(dbname):
-        print(f"creating the database {dbname} with {ADDON} (once, a few minutes)")
-        odoo.service.db._create_empty_database(dbname)
-    else:
-        with closing(odoo.sql_db.db_connect(dbname).cursor()) as cr:
-            cr.execute("SELECT 1 FROM pg_tables WHERE tablename = 'ir_config_parameter'")
-            if cr.fetchone():
-                cr.execute("SELECT value FROM ir_config_parameter WHERE key = %s", (FINGERPRINT,))
-                known = (cr.fetchone() or [None])[0]
-        if known == fingerprint:
-            return Registry(dbname)
-    config["init" if known is None else "update"] = {ADDON: 1}
-    try:
-        registry = Registry.new(dbname, update_module=True)
-    finally:
-        config["init"], config["update"] = {}, {}
-    with registry.cursor() as cr:
-        odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})["ir.config_parameter"].set_param(
-            FINGERPRINT, fingerprint
-        )
-    return registry
 
 
 # --------------------------------------------------------------------------
@@ -670,7 +627,7 @@ def main():
         # deleting 100,000 consultations takes hours (helpdesk_ticket's
         # duplicate_id has no index): the database goes instead
         odoo.service.db.exp_drop(args.db)
-    registry = prepare_database(args.db)
+    registry = prepare_database(args.db, FINGERPRINT)
     company_id, _filled = ensure_data(registry, args.consultations, args.entries)
     return report(measure(registry, company_id, args.questions))
 

@@ -40,17 +40,15 @@ with ``make bench`` or
 
 import argparse
 import datetime as dt
-import hashlib
 import io
 import sys
 import time
-from contextlib import closing
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import openpyxl
 import xlsxwriter
+from bench_db import prepare_database  # pylint: disable=import-error  # bench/ is the script's folder
 from xlsxwriter.utility import xl_cell_to_rowcol
 
 import odoo
@@ -58,7 +56,6 @@ from odoo import Command
 from odoo.modules.registry import Registry
 from odoo.tools import config
 
-ADDON = "ekonsultasi_addon"
 FINGERPRINT = "bench_recap.addon_fingerprint"  # ir.config_parameter
 COMPANY = "Pemda Bench Rekap"
 YEAR = 2025
@@ -121,48 +118,6 @@ TITLES = (
     "Permohonan petunjuk teknis",
     "Klarifikasi ketentuan",
 )
-
-
-# --------------------------------------------------------------------------
-# The database (created once, updated when the addon changes)
-# --------------------------------------------------------------------------
-def addon_fingerprint():
-    """A hash of the addon's sources."""
-    root = Path(odoo.modules.module.get_module_path(ADDON))
-    digest = hashlib.sha1()
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def prepare_database(dbname):
-    """The registry of ``dbname`` with the addon up to date: created (no
-    demo data) when missing, the addon updated when its sources changed."""
-    fingerprint = addon_fingerprint()
-    known = None
-    if not odoo.service.db.exp_db_exist(dbname):
-        print(f"creating the database {dbname} with {ADDON} (once, a few minutes)")
-        odoo.service.db._create_empty_database(dbname)
-    else:
-        with closing(odoo.sql_db.db_connect(dbname).cursor()) as cr:
-            cr.execute("SELECT 1 FROM pg_tables WHERE tablename = 'ir_config_parameter'")
-            if cr.fetchone():
-                cr.execute("SELECT value FROM ir_config_parameter WHERE key = %s", (FINGERPRINT,))
-                known = (cr.fetchone() or [None])[0]
-        if known == fingerprint:
-            return Registry(dbname)
-    config["init" if known is None else "update"] = {ADDON: 1}
-    try:
-        registry = Registry.new(dbname, update_module=True)
-    finally:
-        config["init"], config["update"] = {}, {}
-    with registry.cursor() as cr:
-        odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})["ir.config_parameter"].set_param(
-            FINGERPRINT, fingerprint
-        )
-    return registry
 
 
 # --------------------------------------------------------------------------
@@ -1193,7 +1148,7 @@ def main():
     odoo.modules.module.initialize_sys_path()
     if args.remove:
         return remove_data(Registry(args.db))
-    registry = prepare_database(args.db)
+    registry = prepare_database(args.db, FINGERPRINT)
     company_id, filled = ensure_data(registry, args.count, args.refill)
     if filled is None:
         print(f"data: {args.count:,} consultations of {YEAR} in '{COMPANY}' (filled earlier)")
