@@ -891,6 +891,10 @@ class HelpdeskTicket(models.Model):
         # whatever its type, a message posted adds to the consultation
         self._ekonsultasi_check_contribution()
         self._ekonsultasi_check_author(kwargs)
+        if kwargs.get("rating_value") and not self.env.user._is_superuser():
+            # rating's message_post makes the rating in sudo (the chatter route
+            # accepts rating_value): a consultation is rated by its survey only
+            raise self.env["rating.rating"]._ekonsultasi_survey_only_error()
         return super().message_post(**kwargs)
 
     # mail's _thread_to_store returns nothing: it fills the store

@@ -26,12 +26,18 @@ class RatingRating(models.Model):
             return
         # sudo: only to see which document each rating belongs to
         if any(rating.res_model == "helpdesk.ticket" for rating in self.sudo()):
-            raise AccessError(
-                self.env._(
-                    "The rating of a consultation is the konsulti's answer to the "
-                    "satisfaction survey: only the survey makes or changes it."
-                )
+            raise self._ekonsultasi_survey_only_error()
+
+    @api.model
+    def _ekonsultasi_survey_only_error(self):
+        """The refusal of every door but the survey (here, and the chatter's
+        ``rating_value`` in ``helpdesk.ticket.message_post``)."""
+        return AccessError(
+            self.env._(
+                "The rating of a consultation is the konsulti's answer to the "
+                "satisfaction survey: only the survey makes or changes it."
             )
+        )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -192,10 +192,45 @@ class TestSkm(EkonsultasiHttpCase):
             with self.subTest(method=method), self.assertRaises(Exception) as caught:
                 self.call_kw("rating.rating", method, args, kwargs)
             self.assertIn("AccessError", str(caught.exception))
+        # nor through the chatter, where the consultation is open to his
+        # messages (rating's message_post makes the rating in sudo)
+        open_ticket = self.consult(self.konsulti.partner_id, name="Masih terbuka")
+        self.env.flush_all()
+        konsultan = open_ticket.user_id.login
+        for login in (konsultan, "konsulti"):
+            self.authenticate(login, login)
+            with self.subTest(door="/mail/message/post", login=login):
+                with self.assertRaises(Exception) as caught:
+                    self.make_jsonrpc_request(
+                        "/mail/message/post",
+                        {
+                            "thread_model": "helpdesk.ticket",
+                            "thread_id": open_ticket.id,
+                            "post_data": {
+                                "body": "Bagus",
+                                "message_type": "comment",
+                                "rating_value": 5,
+                            },
+                        },
+                    )
+                self.assertIn("AccessError", str(caught.exception))
+        self.assertFalse(open_ticket.sudo().rating_ids)
+        # the same message without a mark goes through
+        self.authenticate(konsultan, konsultan)
+        self.make_jsonrpc_request(
+            "/mail/message/post",
+            {
+                "thread_model": "helpdesk.ticket",
+                "thread_id": open_ticket.id,
+                "post_data": {"body": "Jawaban konsultan.", "message_type": "comment"},
+            },
+        )
+        self.assertIn("Jawaban konsultan.", open_ticket.message_ids[0].body)
         rating.invalidate_recordset()
         self.assertEqual((rating.rating, rating.consumed), (0, False))
         self.assertEqual(len(ticket.sudo().rating_ids), 1)
         # he still sees the marks, as Odoo shows them, without the token
+        self.authenticate("konsultan1", "konsultan1")
         marks = self.call_kw(
             "rating.rating", "search_read", [[["res_id", "=", ticket.id]]], {"fields": ["rating"]}
         )
