@@ -46,6 +46,9 @@ FLOW_FIELDS = frozenset(
         "closing_type",
         "assigned_date",
         "last_stage_update",
+        # set by the portal, cleared by the notices' scheduled action: set by
+        # hand, it would send the receipt and the konsultan's notice again
+        "ekonsultasi_notice_pending",
     }
 )
 

@@ -8,6 +8,7 @@ batch larger than a run is finished by the runs that follow."""
 
 from ekonsultasi_common import EkonsultasiCase
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -134,3 +135,12 @@ class TestNewNotices(EkonsultasiCase):
         self.assertFalse(tickets.filtered("ekonsultasi_notice_pending"))
         self.assertEqual(len(self._receipts(tickets)), 5)
         self.assertEqual(self.Ticket._cron_ekonsultasi_new_notices(batch_size=2), 0)
+
+    def test_the_flag_is_the_flow_s(self):
+        """Set by hand (a konsultan through RPC), the flag would have the
+        receipt and the notice sent again: it is a fact the flow records."""
+        (ticket,) = self._sent(1)
+        self.Ticket._cron_ekonsultasi_new_notices()
+        with self.assertRaises(AccessError):
+            ticket.with_user(ticket.user_id).write({"ekonsultasi_notice_pending": True})
+        self.assertEqual(self.Ticket._cron_ekonsultasi_new_notices(), 0)
