@@ -161,9 +161,19 @@ class HelpdeskTicketSla(models.Model):
             calendar = line._ekonsultasi_calendar()
             line.hours = line.sla_id.hours + calendar.hours_per_day * line.sla_id.days
             line.expected_stage_id = line.sla_id.stage_id
-            waiting = line.ticket_id.stage_id in line.sla_id.ignore_stage_ids
+            waiting = line._ekonsultasi_waiting()
             line.state = outcome.PAUSED if waiting else outcome.LINE_ON_TIME
             line.last_state_date = now if waiting else line.received_date
+
+    def _ekonsultasi_waiting(self):
+        """Whether the consultation waits for the konsulti: its stage is one
+        of the policy's pause stages (archived ones too: reading them does
+        not read each stage's active flag, a query on every submission)."""
+        self.ensure_one()
+        return (
+            self.ticket_id.stage_id.id
+            in self.sla_id.with_context(active_test=False).ignore_stage_ids.ids
+        )
 
     @api.depends(
         "received_date",
@@ -511,7 +521,7 @@ class HelpdeskTicketSla(models.Model):
         ticket = self.ticket_id
         if self.answer_date or self.round_id != ticket.current_round_id:
             return
-        waiting = ticket.stage_id in self.sla_id.ignore_stage_ids
+        waiting = self._ekonsultasi_waiting()
         now = fields.Datetime.now()
         if waiting and self.state != outcome.PAUSED:
             self.write({"state": outcome.PAUSED, "last_state_date": now})

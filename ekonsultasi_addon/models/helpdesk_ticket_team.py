@@ -119,11 +119,18 @@ class HelpdeskTicketTeam(models.Model):
         group_id = self.env["ir.model.data"]._xmlid_to_res_id(
             "ekonsultasi_addon.group_ekonsultasi_konsultan", raise_if_not_found=True
         )
-        # one query, without reading every member's record and groups
+        # one query, through helpdesk_mgmt's inverse of the team's members
+        # (reading ``user_ids`` first cost two more: the relation, then every
+        # member's record); it also brings what mail reads of the konsultan
+        # given a new consultation (_message_auto_subscribe_followers)
         return (
             self.env["res.users"]
             .with_context(active_test=True)
-            .search([("id", "in", self.user_ids.ids), ("groups_id", "=", group_id)], order="id")
+            .search_fetch(
+                [("helpdesk_team_ids", "in", self.ids), ("groups_id", "=", group_id)],
+                ["active", "partner_id"],
+                order="id",
+            )
         )
 
     def _ekonsultasi_stage_of(self, role):

@@ -27,6 +27,8 @@ class TestConsultationFlow(EkonsultasiCase):
         self.assertIn(self.konsulti.partner_id, ticket.message_partner_ids)
         # the konsultan follows it, so he hears of the konsulti's messages
         self.assertIn(self.konsultan_bkad.partner_id, ticket.message_partner_ids)
+        # no rating yet: the figures of none (without asking the database)
+        self.assertEqual((ticket.rating_last_value, ticket.positive_rate_percentage), (0, -1))
 
     def _konsulti_follower_subtypes(self, ticket, partner):
         follower = ticket.sudo().message_follower_ids.filtered(lambda f: f.partner_id == partner)
@@ -265,6 +267,39 @@ class TestAssignment(EkonsultasiCase):
         self.assertEqual(self._open_load(self.konsultan_2), 0)
         ticket = self.consult(self.konsulti.partner_id)
         self.assertEqual(ticket.user_id, self.konsultan_2)
+
+    def test_load_query_agrees_with_the_orm(self):
+        """The SQL of the konsultan's load repeats what the ORM says: open is
+        a stage that is not closed (archived consultations too), idle since
+        the latest assignment."""
+        closed = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        users = self.konsultan_1 | self.konsultan_2
+        tickets = self.consult_many(self.konsulti.partner_id, 7)
+        tickets[:2].write({"stage_id": closed.id})
+        tickets[2:3].write({"active": False})
+        tickets[3:4].write({"user_id": self.konsultan_2.id})
+        load, idle_since = self.Ticket._ekonsultasi_konsultan_load(users)
+        Ticket = self.Ticket.sudo().with_context(active_test=False)
+        for user in users:
+            self.assertEqual(
+                load[user.id],
+                Ticket.search_count(
+                    [
+                        ("user_id", "=", user.id),
+                        ("stage_id", "!=", False),
+                        ("stage_id.closed", "=", False),
+                    ]
+                ),
+            )
+            [[latest]] = Ticket._read_group([("user_id", "=", user.id)], [], ["assigned_date:max"])
+            self.assertEqual(idle_since[user.id], latest)
+        self.assertTrue(any(load.values()))
+        # a konsultan who never had one: no load, idle since ever
+        never = self.env["res.users"].create(
+            {"name": "Konsultan baru", "login": "konsultan_baru", "jenis_jabatan": "administrator"}
+        )
+        load, idle_since = self.Ticket._ekonsultasi_konsultan_load(never)
+        self.assertEqual((load[never.id], idle_since[never.id]), (0, datetime.datetime.min))
 
     def test_chosen_konsultan_is_kept(self):
         ticket = self.consult(self.konsulti.partner_id, user_id=self.konsultan_1.id)

@@ -57,6 +57,8 @@ class TestPortalUx(EkonsultasiHttpCase):
         )
         self.assertFalse(mails)
         self.assertTrue(ticket.ekonsultasi_notice_pending)
+        # the konsultan follows it at once: only his notice waits
+        self.assertIn(ticket.user_id.partner_id, ticket.message_partner_ids)
         cron = self.env.ref("ekonsultasi_addon.ir_cron_ekonsultasi_new_notices")
         self.assertTrue(
             self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]),

@@ -84,6 +84,11 @@ class TestSkm(EkonsultasiHttpCase):
         rating = answer.rating_id
         self.assertTrue(rating.consumed)
         self.assertEqual(rating.rating, 5)
+        # the consultation's figures of its rating (rating.mixin, helpdesk_mgmt_rating)
+        ticket.invalidate_recordset()
+        self.assertEqual(
+            (ticket.sudo().rating_last_value, ticket.sudo().positive_rate_percentage), (5, 100)
+        )
         # once: a second post changes nothing
         again = self.post_survey(path, {**ALL_FOUR, "u1": "1"})
         self.assertIn("ekonsultasi_skm_done", again.text)
