@@ -528,7 +528,6 @@ class HelpdeskTicket(models.Model):
         return load, idle_since
 
     def init(self):
-        super().init()
         # the konsultan's load and idleness at each assignment
         # (_ekonsultasi_konsultan_load)
         create_index(
@@ -543,6 +542,7 @@ class HelpdeskTicket(models.Model):
             self._table,
             ["user_id", "assigned_date"],
         )
+        return super().init()
 
     def _ekonsultasi_assign_unassigned(self):
         """Give a konsultan of its team to each consultation left without one
