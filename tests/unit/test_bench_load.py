@@ -160,13 +160,21 @@ def test_verdicts():
             step("1x4", 50, 9, 1400),
             step("1x4", 100, 8, 2000),
         ],
+        "saturated": [step("1x1", 20, 5.5, 4000), step("1x4", 20, 9.5, 2500)],
         "compare": compare,
     }
     verdicts = {v["target"].split(" ")[0]: v for v in bench_load.verdicts(results)}
     assert verdicts["p95"]["ok"]  # 1.4 s at 50 users, 4 workers
+    # the target: the throughputs of the saturated steps, 9.5 / 5.5
     scale = verdicts["4"]
-    assert not scale["ok"]  # 8 / 5 = 1.6 at 100 users
-    assert scale["value"] == "1.60 x"
+    assert not scale["ok"]
+    assert scale["value"] == "1.73 x (9.5 vs 5.5 req/s)"
+    # at the most users, printed for the record and judged by nothing
+    at_most = verdicts["(4"]
+    assert at_most["value"] == "1.60 x" and at_most.get("info")
+    results["saturated"][1]["summary"]["rps"] = 10
+    assert {v["target"].split(" ")[0]: v for v in bench_load.verdicts(results)}["4"]["ok"]
+    results["saturated"][1]["summary"]["rps"] = 9.5
     assert verdicts["our"]["ok"]  # 300 / 250 = 1.2
     assert verdicts["no"]["ok"]
     assert verdicts["errors:"]["ok"]
@@ -175,6 +183,14 @@ def test_verdicts():
     verdicts = {v["target"].split(" ")[0]: v for v in bench_load.verdicts(results)}
     assert not verdicts["no"]["ok"]
     assert not verdicts["errors:"]["ok"]
+    # a saturated step's lost work and errors count as any step's
+    results["steps"][0]["lost_work"]["ok"] = True
+    results["steps"][1]["summary"]["errors"] = 0
+    results["saturated"][0]["lost_work"]["ok"] = False
+    results["saturated"][1]["summary"]["errors"] = 1
+    verdicts = {v["target"].split(" ")[0]: v for v in bench_load.verdicts(results)}
+    assert not verdicts["no"]["ok"]
+    assert verdicts["errors:"]["value"] == "1"
 
 
 def test_verdicts_of_steps_not_measured():
