@@ -296,6 +296,11 @@ def step_lines(step):
             f"{s['errors']} errors"
         )
     ]
+    if step.get("settled_seconds", 0) >= 1:
+        lines.append(
+            f"  waited {step['settled_seconds']:.0f} s before the step for the notices "
+            "of the earlier steps' consultations (the cron worker's backlog)"
+        )
     if cpu:
         lines.append(
             "  CPU (100 = one core): "
@@ -579,6 +584,7 @@ class Sampler(threading.Thread):
                 int(fields[11]) + int(fields[12]),
                 cmdline,
                 waited,
+                int(fields[16]),  # nice: Odoo's cron worker runs at 10
             )
         return procs
 
@@ -600,9 +606,13 @@ class Sampler(threading.Thread):
         serve_dir = str(self.setup.serve_dir)
         odoo_roots = [
             pid
-            for pid, (_p, _t, cmd, _w) in procs.items()
+            for pid, (_p, _t, cmd, _w, _n) in procs.items()
             if "odoo-bin" in cmd and serve_dir in cmd
         ]
+        odoo = tree(odoo_roots)
+        # the cron worker apart: its work (the notices of new consultations,
+        # the mail queue) is not in the HTTP workers' requests
+        cron = {pid for pid in odoo if procs[pid][4] > 0}
         nginx_pid = []
         try:
             nginx_pid = [int((self.setup.serve_dir / "nginx" / "nginx.pid").read_text())]
@@ -613,7 +623,8 @@ class Sampler(threading.Thread):
         except (OSError, ValueError):
             pg_roots = []
         return {
-            "odoo": tree(odoo_roots),
+            "odoo": odoo - cron,
+            "odoo cron": cron,
             "postgres": tree(pg_roots),
             "nginx": tree(nginx_pid),
             "locust": tree([self.locust_pid]),
@@ -854,8 +865,23 @@ class Bench:
             print(err[-3000:], file=sys.stderr)
         return read_record(record), start + seconds, sampler.result()
 
+    def settle(self, limit=240):
+        """Wait until the notices of the consultations of the earlier steps
+        are made (the cron worker's backlog, at most ``limit`` seconds), so
+        that a step measures its own load; returns the seconds waited."""
+        started = time.time()
+        query = "SELECT count(*) FROM helpdesk_ticket WHERE ekonsultasi_notice_pending"
+        while time.time() - started < limit:
+            if int(self.setup.sql(self.setup.db, query)[0][0]) == 0:
+                break
+            time.sleep(2)
+        else:
+            print(f"  notices still pending after {limit} s", flush=True)
+        return time.time() - started
+
     def step(self, topology, label, users, seconds, classes, users_file, dbs, saturate=False):
         """One measured step; ``saturate``: no think time (the throughput)."""
+        settled = self.settle()
         before = {db: self.db_state(db) for db in dbs}
         name = f"{topology}-{users}{'-saturated' if saturate else ''}-{'-'.join(classes)}"
         record = self.setup.work / f"{name}.jsonl"
@@ -869,6 +895,7 @@ class Bench:
             "users": users,
             "saturated": saturate,
             "seconds": seconds,
+            "settled_seconds": settled,
             "summary": summarize(lines, end),
             "load": load,
             "lost_work": {"ok": all(c["ok"] for c in checks.values()), "databases": checks},

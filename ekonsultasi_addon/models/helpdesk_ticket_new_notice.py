@@ -61,10 +61,15 @@ class HelpdeskTicket(models.Model):
             )
 
     @api.model
-    def _cron_ekonsultasi_new_notices(self, batch_size=200):
+    def _cron_ekonsultasi_new_notices(self, batch_size=20):
         """Make the notices of the consultations waiting for them, at most
         ``batch_size`` a run, oldest first; the progress reported to
-        ``ir.cron`` makes the framework call again at once while some remain.
+        ``ir.cron`` makes the framework call again at once while some remain,
+        each batch in a transaction of its own. The batches are small: a
+        consultation's notices take some 60 ms, and its row stays locked until
+        the commit, so a batch of 200 made a konsultan answering one of them
+        (or its konsulti submitting it again) wait up to 13 s (issue 13,
+        measured under load).
         The mails go to the mail queue, which is triggered to send them now
         (not at its next hourly run)."""
         pending = self.search(
