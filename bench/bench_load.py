@@ -151,6 +151,12 @@ def summarize(lines, end=None):
     return result
 
 
+def warmup_summary(lines):
+    """``summarize`` of a warm-up, to its last line: a user's ``ready``
+    comes after his last request (the login or the resumed session)."""
+    return summarize(lines, end=max((line["t"] for line in lines if "t" in line), default=None))
+
+
 def check_lost_work(lines, db, rows, rounds_created, duplicate_numbers):
     """Compare what the server acknowledged in a step with what the
     database ``db`` holds.
@@ -919,7 +925,7 @@ class Bench:
                 users_file,
                 login_only=True,
             )
-            summary = summarize(lines)
+            summary = warmup_summary(lines)
             logins = {
                 name: a["count"]
                 for name, a in summary["actions"].items()

@@ -83,6 +83,21 @@ def attempt(key, db="ekbench"):
     return {"kind": "attempt", "db": db, "key": key}
 
 
+def test_warmup_every_user_in_when_ready_follows_the_last_request():
+    lines = [
+        {"kind": "spawned", "t": 0.0, "users": 2},
+        {"kind": "request", "name": "konsulti: resume session", "t": 1.0, "ms": 90, "ok": True},
+        {"kind": "ready", "t": 1.1},
+        {"kind": "request", "name": "konsulti: resume session", "t": 2.0, "ms": 90, "ok": True},
+        {"kind": "ready", "t": 2.1},
+    ]
+    assert not bench_load.summarize(lines)["all_in"]  # ends at the last request
+    summary = bench_load.warmup_summary(lines)
+    assert summary["all_in"]
+    assert summary["actions"]["konsulti: resume session"]["count"] == 2
+    assert not bench_load.warmup_summary(lines[:3])["all_in"]  # one of two
+
+
 def test_lost_work_none_when_every_acknowledged_one_is_there_once():
     lines = [attempt("a"), submitted(11, "a"), attempt("b"), submitted(12, "b")]
     lines.append({"kind": "resubmitted", "db": "ekbench", "id": 5})
