@@ -6,12 +6,17 @@ triggers, and not in the konsulti's request. Each is made once, a
 consultation whose notices cannot be made does not stop the others, and a
 batch larger than a run is finished by the runs that follow."""
 
+from datetime import timedelta
+
+import psycopg2
 from ekonsultasi_common import EkonsultasiCase
 
+from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+CRON = "ekonsultasi_addon.ir_cron_ekonsultasi_new_notices"
 NOTICES = "odoo.addons.ekonsultasi_addon.models.helpdesk_ticket_new_notice"
 
 
@@ -144,3 +149,118 @@ class TestNewNotices(EkonsultasiCase):
         with self.assertRaises(AccessError):
             ticket.with_user(ticket.user_id).write({"ekonsultasi_notice_pending": True})
         self.assertEqual(self.Ticket._cron_ekonsultasi_new_notices(), 0)
+
+
+@tagged("post_install", "-at_install", "ekonsultasi")
+class TestNewNoticesUnderConcurrency(TransactionCase):
+    """The run and a request on the same consultation at the same time (a
+    konsultan answering a consultation whose notices are not made yet), in
+    real transactions, committed. Under load the run wrote its flags at the
+    end of a batch and failed on them with a serialization error, the whole
+    batch lost, and its commit would have waited for such a request."""
+
+    def committed(self, work):
+        """``work(env)`` in a transaction of its own, committed."""
+        with self.registry.cursor() as cr:
+            return work(api.Environment(cr, SUPERUSER_ID, {}))
+
+    def setUp(self):
+        super().setUp()
+
+        def sent(env):
+            tickets = (
+                env["helpdesk.ticket"]
+                .with_context(mail_create_nolog=True, mail_auto_subscribe_no_notify=True)
+                .create(
+                    [
+                        {
+                            "name": f"Pertanyaan serentak {i}",
+                            "description": "<p>Mohon penjelasan.</p>",
+                            "partner_id": env.ref("base.partner_admin").id,
+                            "ekonsultasi_notice_pending": True,
+                        }
+                        for i in range(2)
+                    ]
+                )
+            )
+            return tickets.ids
+
+        self.ids = self.committed(sent)
+        self.addCleanup(
+            self.committed, lambda env: env["helpdesk.ticket"].browse(self.ids).unlink()
+        )
+
+    def pending(self):
+        return self.committed(
+            lambda env: (
+                env["helpdesk.ticket"].browse(self.ids).filtered("ekonsultasi_notice_pending").ids
+            )
+        )
+
+    def answering(self, cr, ticket_id):
+        """What a konsultan's answer does to the consultation's row."""
+        cr.execute("UPDATE helpdesk_ticket SET write_date = now() WHERE id = %s", [ticket_id])
+
+    def run_notices(self, cr):
+        # a run that would wait for a row lock fails after 5 s, not never
+        cr.execute("SET LOCAL lock_timeout = '5s'")
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        return env["helpdesk.ticket"]._cron_ekonsultasi_new_notices()
+
+    def test_a_consultation_a_request_holds_is_left_for_later(self):
+        first, _second = self.ids
+        with self.registry.cursor() as request:
+            self.answering(request, first)  # not committed yet: the row is held
+            with self.registry.cursor() as run:
+                self.assertEqual(self.run_notices(run), 1)  # the other one, no wait
+            request.commit()
+        self.assertEqual(self.pending(), [first])
+        # asked again a few seconds later, and then made
+        later = self.committed(
+            lambda env: (
+                env["ir.cron.trigger"]
+                .search(
+                    [
+                        ("cron_id", "=", env.ref(CRON).id),
+                        ("call_at", ">", fields.Datetime.now() + timedelta(seconds=2)),
+                    ]
+                )
+                .ids
+            )
+        )
+        self.assertEqual(len(later), 1)
+        self.addCleanup(self.committed, lambda env: env["ir.cron.trigger"].browse(later).unlink())
+        with self.registry.cursor() as run:
+            self.assertEqual(self.run_notices(run), 1)
+        self.assertEqual(self.pending(), [])
+
+    def test_a_consultation_changed_since_the_run_began_is_left_for_later(self):
+        _first, second = self.ids
+        with self.registry.cursor() as run:
+            run.execute("SELECT 1 FROM helpdesk_ticket LIMIT 1")  # its snapshot
+            with self.registry.cursor() as request:
+                self.answering(request, second)
+            # the run does not fail on it: it makes the first, leaves the second
+            self.assertEqual(self.run_notices(run), 1)
+        self.assertEqual(self.pending(), [second])
+        with self.registry.cursor() as run:
+            self.assertEqual(self.run_notices(run), 1)
+        self.assertEqual(self.pending(), [])
+
+    def test_a_request_on_a_consultation_in_the_run_waits_for_it(self):
+        """Once the run holds the row, a konsultan's answer waits for the
+        run's commit (its notices made, not lost), then goes through."""
+        first, _second = self.ids
+        with self.registry.cursor() as run:
+            self.assertEqual(self.run_notices(run), 2)
+            with self.registry.cursor() as request:
+                request.execute("SET LOCAL lock_timeout = '200ms'")
+                with (
+                    self.assertRaises(psycopg2.errors.LockNotAvailable),
+                    mute_logger("odoo.sql_db"),
+                ):
+                    self.answering(request, first)
+                request.rollback()
+        with self.registry.cursor() as request:
+            self.answering(request, first)
+        self.assertEqual(self.pending(), [])
