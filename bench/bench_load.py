@@ -36,6 +36,12 @@ is in), THINK_MIN (1), THINK_MAX
 SERVE_DIR, HTTPS_PORT (8643), PLAIN_PORT (8680), PYTHON (the Odoo
 environment, for serve.sh), BENCH_VENV (.venv-bench).
 
+Every topology starts from the same data: the databases as bench/load_seed.py
+left them, kept as copies (``<db>_seeded``, with their filestores) and
+restored before each topology; without them (the first run on a machine),
+both databases are made again from nothing and the copies taken. So no
+topology measures what the ones before it created, and two runs compare.
+
 The konsulti are portal users with local passwords made by bench/load_seed.py;
 the real ones log in through the SIMPEG directory (LDAP), which this
 benchmark leaves out.
@@ -491,6 +497,53 @@ class Setup:
             check=True,
         )
 
+    def databases(self):
+        return (self.db, self.plain_db)
+
+    def filestore(self, db):
+        return self.serve_dir / "data" / "filestore" / db
+
+    def exists(self, db):
+        return bool(self.sql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{db}'"))
+
+    def clone(self, source, target):
+        """``target`` made a copy of ``source`` (no one connected to either),
+        database and filestore."""
+        self.sql("postgres", f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+        self.sql(
+            "postgres", f'CREATE DATABASE "{target}" TEMPLATE "{source}" OWNER ekonsultasi_app'
+        )
+        subprocess.run(["rm", "-rf", str(self.filestore(target))], check=True)
+        if self.filestore(source).exists():
+            subprocess.run(
+                ["cp", "-a", str(self.filestore(source)), str(self.filestore(target))], check=True
+            )
+
+    def restore_seeded(self):
+        """The databases as seeding left them (the server stopped); False
+        when there are no copies, and then the databases are dropped, so
+        that serve.sh and seeding make them again: what earlier runs left in
+        them is not known."""
+        copies = [f"{db}_seeded" for db in self.databases()]
+        if all(self.exists(copy) for copy in copies):
+            for db, copy in zip(self.databases(), copies, strict=True):
+                self.clone(copy, db)
+            print("databases restored as seeded", flush=True)
+            return True
+        for db in self.databases():
+            if self.exists(db):
+                print(f"dropping {db}: no copy of it as seeded", flush=True)
+                self.sql("postgres", f'DROP DATABASE "{db}" WITH (FORCE)')
+                subprocess.run(["rm", "-rf", str(self.filestore(db))], check=True)
+        for stale in self.work.glob("sessions-*.jsonl"):
+            stale.unlink()
+        return False
+
+    def save_seeded(self):
+        """Keep the databases as seeded (the server stopped)."""
+        for db in self.databases():
+            self.clone(db, f"{db}_seeded")
+
     def seed(self, db, plain=False):
         """bench/load_seed.py in Odoo's shell on ``db``: returns its JSON."""
         with open(ROOT / "bench" / "load_seed.py", encoding="utf-8") as script:
@@ -544,6 +597,49 @@ class Setup:
             konsulti["answered"] = answered.get(konsulti["login"], [])
 
 
+class Psql:
+    """One psql session kept open for the sampler's queries: starting psql
+    and a PostgreSQL backend for every sample cost more CPU than the query
+    (the machine it measures)."""
+
+    END = "__sampler_end__"
+
+    def __init__(self, cmd):
+        self.cmd = cmd
+        self.proc = None
+
+    def query(self, sql):
+        """The rows of ``sql`` (fields split on "|"); [] if psql failed."""
+        try:
+            if self.proc is None or self.proc.poll() is not None:
+                self.proc = subprocess.Popen(
+                    self.cmd,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    text=True,
+                )
+            self.proc.stdin.write(f"{sql};\n\\echo {self.END}\n")
+            self.proc.stdin.flush()
+            rows = []
+            for line in self.proc.stdout:
+                line = line.rstrip("\n")
+                if line == self.END:
+                    return rows
+                if line:
+                    rows.append(line.split("|"))
+        except OSError as exc:
+            print(f"sampler: psql failed ({exc}), started again", file=sys.stderr)
+        self.close()
+        return []
+
+    def close(self):
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+
 class Sampler(threading.Thread):
     """Samples, every second, the CPU of Odoo, PostgreSQL, nginx and Locust
     (from /proc) and what PostgreSQL's active sessions of the benchmark's
@@ -565,19 +661,26 @@ class Sampler(threading.Thread):
         self.hz = os.sysconf("SC_CLK_TCK")
         self.overflows_start = 0
         self.nginx_log_start = 0
+        self.psql = Psql([*setup.pg(), "-d", "postgres"])
+        self.cmdlines = {}
 
-    @staticmethod
-    def processes():
+    def processes(self):
         procs = {}
+        cmdlines = {}
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
                 continue
             try:
                 with open(f"/proc/{entry}/stat", encoding="utf-8") as f:
                     stat = f.read()
-                with open(f"/proc/{entry}/cmdline", "rb") as f:
-                    cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
+                # read once per process (by pid and start time): it does not change
+                key = (entry, stat[stat.rfind(")") + 2 :].split()[19])
+                cmdline = self.cmdlines.get(key)
+                if cmdline is None:
+                    with open(f"/proc/{entry}/cmdline", "rb") as f:
+                        cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
+                cmdlines[key] = cmdline
+            except (OSError, IndexError):
                 continue
             fields = stat[stat.rfind(")") + 2 :].split()
             try:  # nanoseconds on a CPU, waiting on a run queue
@@ -592,6 +695,7 @@ class Sampler(threading.Thread):
                 waited,
                 int(fields[16]),  # nice: Odoo's cron worker runs at 10
             )
+        self.cmdlines = cmdlines
         return procs
 
     def groups(self, procs):
@@ -645,16 +749,14 @@ class Sampler(threading.Thread):
 
     def sample_pg(self):
         dbs = f"'{self.setup.db}', '{self.setup.plain_db}'"
-        rows = self.setup.sql(
-            "postgres",
+        rows = self.psql.query(
             "SELECT coalesce(wait_event_type || ':' || wait_event, 'on CPU'), count(*) "
             f"FROM pg_stat_activity WHERE datname IN ({dbs}) AND state = 'active' "
             "AND pid <> pg_backend_pid() GROUP BY 1",
         )
         for name, count in rows:
             self.waits[name] = self.waits.get(name, 0) + int(count)
-        locks = self.setup.sql(
-            "postgres",
+        locks = self.psql.query(
             "SELECT l.locktype || ' ' || l.mode || coalesce(' ' || c.relname, ''), count(*) "
             "FROM pg_locks l LEFT JOIN pg_class c ON c.oid = l.relation "
             "WHERE NOT l.granted GROUP BY 1",
@@ -734,10 +836,8 @@ class Sampler(threading.Thread):
             before, machine_before, last = procs, machine_now, now
             tick += 1
             if tick % 2 == 0:
-                try:
-                    self.sample_pg()
-                except subprocess.CalledProcessError:  # pylint: disable=except-pass  # missing: skipped
-                    pass
+                self.sample_pg()
+        self.psql.close()
 
     def result(self):
         n = max(self.samples, 1)
@@ -1023,12 +1123,11 @@ def main():
             if setup.nodes_supported:
                 extra["NODES"] = nodes
             print(f"\n== {label}: starting the production server", flush=True)
+            seeded = setup.restore_seeded()
             running = True
             setup.serve("start", **extra)
-            if users_data is None:
+            if users_data is None and seeded:
                 users_data = setup.cached_users()
-                if users_data:
-                    setup.refresh_answered(users_data)
             if users_data is None:  # once (the shell takes minutes on a busy machine)
                 setup.ensure_plain_db()
                 users_data = setup.seed(setup.db)
@@ -1040,8 +1139,11 @@ def main():
                     plain_konsulti=plain_data["konsulti"],
                     plain_topics=plain_data["topics"],
                 )
-            else:  # what the last topology answered and submitted again
-                setup.refresh_answered(users_data)
+                print("keeping the databases as seeded", flush=True)
+                setup.serve("stop", **extra)
+                setup.save_seeded()
+                setup.serve("start", **extra)
+            setup.refresh_answered(users_data)
             users_file = setup.work / "users.json"
             users_file.write_text(json.dumps(users_data))
             bench.warm_up(max(levels + [args.saturate_users]), users_file)
