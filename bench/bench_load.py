@@ -468,8 +468,7 @@ class Setup:
     def ensure_plain_db(self):
         """The database with helpdesk_mgmt only, made once, owned by the
         production role as serve.sh makes its own."""
-        rows = self.sql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{self.plain_db}'")
-        if rows:
+        if self.exists(self.plain_db):
             state = self.sql(
                 self.plain_db, "SELECT state FROM ir_module_module WHERE name = 'helpdesk_mgmt'"
             )
